@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    passWithNoTests: true,
+    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
+  },
+});
