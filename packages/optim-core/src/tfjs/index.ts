@@ -1,1 +1,7 @@
-export {};
+export { MultiTaskOptimizer } from './multi-task-optimizer';
+export type { MultiTaskStepOptions, MultiTaskStepResult, SkipReason } from './multi-task-optimizer';
+export type { MultiTaskOptimizerOptions, ParamScope, CombineStrategy, MethodSpec } from './multi-task-options';
+export type { ClipOption } from './clip';
+export type { LossesFn, ForwardStrategy } from './jacobian';
+export type { RepresentationLosses } from './representation';
+export { registerCameOptimizers } from './register';

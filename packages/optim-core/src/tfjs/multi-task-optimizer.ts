@@ -1,0 +1,368 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { gramianWeighted } from '../aggregators/aggregator';
+import type { AggregationInfo, Aggregator } from '../aggregators/aggregator';
+import { resolveTaskWeights } from '../aggregators/options';
+import { createWeighting } from '../aggregators/registry';
+import type { StepDiagnostics } from '../diagnostics/step-diagnostics';
+import { InvalidOptionError, ShapeError } from '../errors';
+import { toGramian } from '../gram/to-gramian';
+import type { MethodConfig, StepContext, Weighting } from '../types';
+import { finalizeGradients } from './clip';
+import { combineBlocks } from './combine';
+import { deviceGram } from './device-gram';
+import type { DeviceGram } from './device-gram';
+import { disposeBlocks, taskGradients } from './jacobian';
+import type { LossesFn } from './jacobian';
+import { restoreInner, setInnerLearningRate, getInnerLearningRate, snapshotInner, STATE_PREFIX } from './inner-state';
+import type { NamedTensor } from './inner-state';
+import { resolveOptions } from './multi-task-options';
+import type { MethodSpec, MultiTaskOptimizerOptions, ResolvedOptions } from './multi-task-options';
+import { representationGradients } from './representation';
+import type { RepresentationLosses } from './representation';
+
+/** Per-step options of {@link MultiTaskOptimizer.step}. */
+export interface MultiTaskStepOptions {
+  /** ω for this step (the backbone's loss weights, possibly scheduled); default: the method's `weights`, else all ones. */
+  readonly weights?: readonly number[];
+}
+
+/** Why a step was skipped without touching any variable. */
+export type SkipReason = 'non-finite-loss' | 'non-finite-gradient';
+
+/** What one {@link MultiTaskOptimizer.step} did, for logging. All arrays are float64 copies. */
+export interface MultiTaskStepResult {
+  /** True when the inner optimizer applied an update. */
+  readonly applied: boolean;
+  readonly skipped: SkipReason | null;
+  /** The K unweighted losses of the forward pass (float32 values). */
+  readonly losses: Float64Array;
+  /** ω used at this step. */
+  readonly taskWeights: Float64Array;
+  /** f: g_final = Σ f_i g_i on θ_S (`null` when skipped). */
+  readonly weights: Float64Array | null;
+  /** Row-major K×K M over θ_S, or over the features in representation mode (`null` when skipped). */
+  readonly gram: Float64Array | null;
+  /** The method's info plus `diagnostics` (came-grad.md §7), computed before clipping. */
+  readonly info: AggregationInfo<object> | null;
+  readonly diagnostics: StepDiagnostics | null;
+  /** Where M lives: θ_S = all variables, the shared ones, or the shared features (representation mode). */
+  readonly scope: 'all' | 'shared' | 'representation';
+  /** Global L2 norm of the final per-variable gradients before clipping (`null` when skipped early). */
+  readonly gradNorm: number | null;
+  /** Norm-clipping factor (1 when under the threshold), `null` without norm clipping. */
+  readonly clipScale: number | null;
+  /** The power of two applied before squaring float32 gradients (came-grad.md §6); 1 almost always. */
+  readonly prescale: number;
+}
+
+const CLASS_NAME = 'CameGradMultiTaskOptimizer';
+
+/**
+ * A `tf.Optimizer` that turns K task losses into one update of an inner optimizer: per-task
+ * gradients, the K×K Gram on the device (float64 accumulation), the method's weights in float64
+ * K-space, Σ f_i g_i on the device, optional clipping, then one `applyGradients` (came-grad.md §2).
+ * A non-finite loss or gradient skips the step and counts it; weights are never touched then.
+ *
+ * Plain `applyGradients`/`minimize` calls pass straight to the inner optimizer.
+ */
+export class MultiTaskOptimizer extends tf.Optimizer {
+  /** The serialised class name (fixed, never `constructor.name`). */
+  static get className(): string {
+    return CLASS_NAME;
+  }
+
+  /** The wrapped optimizer. */
+  readonly inner: tf.Optimizer;
+  /** The K-space method, with diagnostics. */
+  readonly aggregator: Aggregator<object>;
+  private readonly opts: ResolvedOptions;
+  private readonly variableList: readonly tf.Variable[] | null;
+  private applied = 0;
+  private skipped = 0;
+
+  /** Validates every option once (`InvalidOptionError` naming it). */
+  constructor(options: MultiTaskOptimizerOptions) {
+    super();
+    this.opts = resolveOptions(options);
+    if (!(options.inner instanceof tf.Optimizer)) {
+      throw new InvalidOptionError('inner', 'a tf.Optimizer (tf.train.adam(), tf.train.sgd(), ...)', typeof options.inner);
+    }
+    // tf.Optimizer's `instanceof` is duck-typed (any optimizer matches any subclass): compare class names.
+    if (options.inner.getClassName() === CLASS_NAME) {
+      throw new InvalidOptionError('inner', 'a single-loss optimizer, not another MultiTaskOptimizer', CLASS_NAME);
+    }
+    this.inner = options.inner;
+    this.aggregator = resolveMethod(options.method ?? 'came-grad');
+    this.variableList = options.variables === undefined ? null : [...options.variables];
+  }
+
+  /** Steps applied so far. */
+  get stepsApplied(): number {
+    return this.applied;
+  }
+
+  /** Steps skipped on a non-finite loss or gradient. */
+  get stepsSkipped(): number {
+    return this.skipped;
+  }
+
+  /** The inner optimizer's learning rate. */
+  get learningRate(): number | undefined {
+    return getInnerLearningRate(this.inner);
+  }
+
+  /** Forwards a learning-rate change (a schedule) to the inner optimizer (came-grad.md §8.9). */
+  setLearningRate(lr: number): void {
+    setInnerLearningRate(this.inner, lr);
+  }
+
+  /**
+   * One multi-task step. `losses` is either one forward pass returning the K scalar losses, or a
+   * {@link RepresentationLosses} split (`encode` + `heads`) for the representation-level step, where
+   * M is the Gram of the feature gradients ∂L_i/∂z (MGDA-UB style), the encoder receives
+   * Σ f_i ∂L_i/∂θ through one backward pass, and head variables receive Σ ω_i ∂L_i/∂θ.
+   */
+  step(losses: LossesFn | RepresentationLosses, options: MultiTaskStepOptions = {}): MultiTaskStepResult {
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('step options', 'an object', options);
+    const xs = this.resolveVariables();
+    const ctx: StepContext = options.weights === undefined ? { step: this.applied } : { step: this.applied, taskWeights: options.weights };
+    if (typeof losses === 'function') return this.parameterStep(losses, xs, ctx);
+    if (typeof losses === 'object' && losses !== null && typeof losses.encode === 'function' && typeof losses.heads === 'function') {
+      return this.representationStep(losses, xs, ctx);
+    }
+    throw new InvalidOptionError('losses', 'a function returning K scalar losses, or { encode, heads }', typeof losses);
+  }
+
+  private parameterStep(lossesFn: LossesFn, xs: readonly tf.Variable[], ctx: StepContext): MultiTaskStepResult {
+    const shared = this.sharedMask(xs);
+    const scope = this.opts.paramScope;
+    let decided: Decision | null = null;
+    let gram: DeviceGram | null = null;
+    const weigh = (losses: Float64Array, blocks: (tf.Tensor | undefined)[][]): Float64Array | null => {
+      gram = deviceGram(blocks.filter((_, v) => shared[v]), losses.length);
+      if (gram.data === null) return null;
+      decided = this.decide(gram.data, losses.length, ctx);
+      return decided.f;
+    };
+    const tg = taskGradients(lossesFn, xs, this.opts.forward, this.opts.combine === 'backward' ? weigh : undefined);
+    const K = tg.losses.length;
+    const omegaOf = (): Float64Array => resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
+    if (!tg.losses.every(Number.isFinite)) return this.skip('non-finite-loss', tg.losses, omegaOf(), scope);
+    if (tg.combined === null && tg.grads === null) return this.skip('non-finite-gradient', tg.losses, omegaOf(), scope);
+    let final: (tf.Tensor | undefined)[];
+    if (tg.combined !== null) {
+      final = tg.combined;
+    } else {
+      const blocks = tg.grads as (tf.Tensor | undefined)[][];
+      try {
+        weigh(tg.losses, blocks);
+        const d = decided as Decision | null;
+        if (d === null) return this.skip('non-finite-gradient', tg.losses, omegaOf(), scope);
+        final = blocks.map((block, v) => combineBlocks([block], shared[v] ? d.f : d.omega)[0]);
+      } finally {
+        disposeBlocks(blocks);
+      }
+    }
+    const d = decided as Decision | null;
+    if (d === null) {
+      tf.dispose(final.filter((t): t is tf.Tensor => t !== undefined));
+      return this.skip('non-finite-gradient', tg.losses, omegaOf(), scope);
+    }
+    return this.finish(xs, final, tg.losses, d, gram as DeviceGram | null, scope);
+  }
+
+  private representationStep(input: RepresentationLosses, xs: readonly tf.Variable[], ctx: StepContext): MultiTaskStepResult {
+    let decided: Decision | null = null;
+    const rg = representationGradients(input, xs, (gram, losses) => {
+      decided = this.decide(gram.data as Float64Array, losses.length, ctx);
+      return decided.f;
+    });
+    const K = rg.losses.length;
+    const omegaOf = (): Float64Array => resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
+    if (rg.gram === null) return this.skip('non-finite-loss', rg.losses, omegaOf(), 'representation');
+    const d = decided as Decision | null;
+    if (rg.encoderGrads === null || rg.headGrads === null || d === null) return this.skip('non-finite-gradient', rg.losses, omegaOf(), 'representation');
+    const heads = combineBlocks(rg.headGrads, d.omega);
+    disposeBlocks(rg.headGrads);
+    const final = heads.map((h, v) => {
+      const e = rg.encoderGrads?.[v];
+      if (h === undefined || e === undefined) return h ?? e;
+      // A variable read by both the encoder and a head (tied embeddings) gets both contributions.
+      const sum = tf.add(h, e);
+      h.dispose();
+      e.dispose();
+      return sum;
+    });
+    return this.finish(xs, final, rg.losses, d, rg.gram, 'representation');
+  }
+
+  private decide(M: Float64Array, K: number, ctx: StepContext): Decision {
+    const gram = toGramian({ rows: K, cols: K, data: M });
+    const { weights, info } = this.aggregator.weights(gram, ctx);
+    const omega = resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
+    for (let i = 0; i < K; i++) {
+      if (!Number.isFinite(weights[i])) throw new InvalidOptionError(`method ${this.aggregator.id} weights[${i}]`, 'finite', weights[i]);
+    }
+    return { f: weights, omega, info, M };
+  }
+
+  private finish(
+    xs: readonly tf.Variable[], grads: (tf.Tensor | undefined)[], losses: Float64Array, d: Decision,
+    gram: DeviceGram | null, scope: MultiTaskStepResult['scope'],
+  ): MultiTaskStepResult {
+    const fin = finalizeGradients(grads, this.opts.clip);
+    const owned = fin.grads.filter((t): t is tf.Tensor => t !== undefined);
+    if (!fin.finite) {
+      tf.dispose(owned);
+      return this.skip('non-finite-gradient', losses, d.omega, scope);
+    }
+    try {
+      // Array form with a fixed order and `undefined` holes: the inner optimizer keys its slots by
+      // position, so the slot of a variable that got no gradient this step must not shift.
+      this.inner.applyGradients(xs.map((x, v) => ({ name: x.name, tensor: fin.grads[v] as tf.Tensor })));
+    } finally {
+      tf.dispose(owned);
+    }
+    this.applied++;
+    return {
+      applied: true, skipped: null, losses, taskWeights: d.omega, weights: d.f, gram: d.M, info: d.info,
+      diagnostics: d.info.diagnostics, scope, gradNorm: fin.norm, clipScale: fin.clipScale, prescale: gram?.prescale ?? 1,
+    };
+  }
+
+  private skip(reason: SkipReason, losses: Float64Array, omega: Float64Array, scope: MultiTaskStepResult['scope']): MultiTaskStepResult {
+    this.skipped++;
+    return {
+      applied: false, skipped: reason, losses, taskWeights: omega, weights: null, gram: null, info: null,
+      diagnostics: null, scope, gradNorm: null, clipScale: null, prescale: 1,
+    };
+  }
+
+  private resolveVariables(): readonly tf.Variable[] {
+    if (this.variableList !== null) return this.variableList;
+    const registered = tf.engine().registeredVariables;
+    const xs = Object.keys(registered).map((k) => registered[k] as tf.Variable).filter((v) => v.trainable);
+    if (xs.length === 0) throw new ShapeError('variables', 'at least one trainable tf.Variable', 'none registered');
+    return xs;
+  }
+
+  private sharedMask(xs: readonly tf.Variable[]): boolean[] {
+    const names = this.opts.sharedNames;
+    if (names === null) return xs.map(() => true);
+    const set = new Set(names);
+    const mask = xs.map((x) => set.has(x.name));
+    for (const n of names) {
+      if (!xs.some((x) => x.name === n)) {
+        throw new ShapeError(`sharedVariables ("${n}")`, 'a trainable variable among those being trained', 'no such variable');
+      }
+    }
+    return mask;
+  }
+
+  /** Passes a single-loss update straight to the inner optimizer (so `minimize` works too). */
+  applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    this.inner.applyGradients(variableGradients);
+  }
+
+  /**
+   * Snapshot of the state needed for an exact resume: the inner optimizer's weights (cloned), its
+   * scalar state variables that its own `getWeights` omits, and this wrapper's step counters. The
+   * caller owns (and disposes) the returned tensors.
+   */
+  override async getWeights(): Promise<NamedTensor[]> {
+    const inner = await snapshotInner(this.inner);
+    return [
+      ...inner,
+      { name: `${STATE_PREFIX}applied`, tensor: tf.scalar(this.applied, 'int32') },
+      { name: `${STATE_PREFIX}skipped`, tensor: tf.scalar(this.skipped, 'int32') },
+    ];
+  }
+
+  /** Restores a {@link getWeights} snapshot; restore into a freshly constructed optimizer. */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    await restoreInner(this.inner, weightValues);
+    for (const w of weightValues) {
+      if (w.name === `${STATE_PREFIX}applied`) this.applied = (await w.tensor.data())[0] as number;
+      if (w.name === `${STATE_PREFIX}skipped`) this.skipped = (await w.tensor.data())[0] as number;
+    }
+  }
+
+  /** Serialisable configuration; `MultiTaskOptimizer.fromConfig` rebuilds an equivalent optimizer. */
+  getConfig(): tf.serialization.ConfigDict {
+    const o = this.opts;
+    const cfg: tf.serialization.ConfigDict = {
+      inner: { className: this.inner.getClassName(), config: this.inner.getConfig() },
+      method: this.aggregator.toConfig() as unknown as tf.serialization.ConfigDict,
+      paramScope: o.paramScope,
+      clip: o.clip === 'none' ? 'none' : { ...o.clip },
+      forward: o.forward,
+      combine: o.combine,
+    };
+    if (o.sharedNames !== null) cfg['sharedVariables'] = [...o.sharedNames];
+    if (o.variableNames !== null) cfg['variables'] = [...o.variableNames];
+    return cfg;
+  }
+
+  /**
+   * Rebuilds from {@link getConfig}: the inner optimizer through tfjs's serialisation registry,
+   * the method through the optim-core registry, variables by name from the engine.
+   */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict,
+  ): T {
+    const inner = config['inner'] as { className?: unknown; config?: unknown } | undefined;
+    const entry = typeof inner?.className === 'string' ? tf.serialization.SerializationMap.getMap().classNameMap[inner.className] : undefined;
+    if (entry === undefined) {
+      throw new InvalidOptionError('config.inner.className', 'a tfjs optimizer class registered for serialisation', inner?.className);
+    }
+    const [innerCls, innerFromConfig] = entry;
+    const innerOptimizer = innerFromConfig(innerCls, (inner?.config ?? {}) as tf.serialization.ConfigDict) as unknown as tf.Optimizer;
+    const byName = (names: unknown): tf.Variable[] | undefined => {
+      if (names === undefined) return undefined;
+      const reg = tf.engine().registeredVariables;
+      return (names as string[]).map((n) => {
+        const v = reg[n];
+        if (v === undefined) throw new ShapeError(`config.variables ("${n}")`, 'a variable registered with the engine', 'no such variable');
+        return v;
+      });
+    };
+    const variables = byName(config['variables']);
+    const options: MultiTaskOptimizerOptions = {
+      inner: innerOptimizer,
+      method: config['method'] as unknown as MethodConfig,
+      paramScope: config['paramScope'] as MultiTaskOptimizerOptions['paramScope'] & string,
+      clip: config['clip'] as unknown as NonNullable<MultiTaskOptimizerOptions['clip']>,
+      forward: config['forward'] as NonNullable<MultiTaskOptimizerOptions['forward']>,
+      combine: config['combine'] as NonNullable<MultiTaskOptimizerOptions['combine']>,
+      ...(variables === undefined ? {} : { variables }),
+      ...(config['sharedVariables'] === undefined ? {} : { sharedVariables: config['sharedVariables'] as string[] }),
+    };
+    return new (cls as unknown as new (o: MultiTaskOptimizerOptions) => T)(options);
+  }
+
+  /** Disposes the inner optimizer's state too: the wrapper owns it. */
+  override dispose(): void {
+    this.inner.dispose();
+    super.dispose();
+  }
+}
+
+interface Decision {
+  readonly f: Float64Array;
+  readonly omega: Float64Array;
+  readonly info: AggregationInfo<object>;
+  readonly M: Float64Array;
+}
+
+function resolveMethod(spec: MethodSpec): Aggregator<object> {
+  if (typeof spec === 'string') return gramianWeighted(createWeighting(spec, {}) as Weighting<object>);
+  if (typeof spec === 'object' && spec !== null) {
+    if ('weighting' in spec && typeof (spec as Aggregator).weights === 'function') return spec as Aggregator<object>;
+    if ('weigh' in spec && typeof (spec as Weighting).weigh === 'function') return gramianWeighted(spec as Weighting<object>);
+    if ('id' in spec && typeof spec.id === 'string') {
+      const cfg = spec as MethodConfig;
+      return gramianWeighted(createWeighting(cfg.id, cfg.options ?? {}) as Weighting<object>);
+    }
+  }
+  throw new InvalidOptionError('method', 'a method id, a { id, options } config, a Weighting or an Aggregator', spec);
+}

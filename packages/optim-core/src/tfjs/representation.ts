@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ShapeError } from '../errors';
+import { deviceGram } from './device-gram';
+import type { DeviceGram } from './device-gram';
+import { checkLosses, disposeBlocks, readLosses } from './jacobian';
+
+/**
+ * A forward pass split at the shared features z: `encode()` computes z once, `heads(z)` returns
+ * the K unweighted scalar task losses computed from z (and from head variables only).
+ */
+export interface RepresentationLosses {
+  /** The shared encoder's forward pass: the features every task head reads. */
+  readonly encode: () => tf.Tensor;
+  /** The K task heads on the features; must reach the encoder only through `z`. */
+  readonly heads: (z: tf.Tensor) => readonly tf.Scalar[];
+}
+
+/**
+ * Called once the K feature gradients ∂L_i/∂z and their Gram matrix exist. Returns the
+ * coefficients f of the combined upstream gradient Σ f_i ∂L_i/∂z, or `null` to stop the step.
+ */
+export type DecideFeatureWeights = (gram: DeviceGram, losses: Float64Array) => Float64Array | null;
+
+/** Everything a representation-level step computed. */
+export interface RepresentationGradients {
+  readonly losses: Float64Array;
+  /** `null` when a loss was non-finite (nothing else was computed). */
+  readonly gram: DeviceGram | null;
+  /** ∂(Σ f_i L_i)/∂x through the encoder, aligned with `xs`; `null` when the step stopped. */
+  readonly encoderGrads: (tf.Tensor | undefined)[] | null;
+  /** Per-task head gradients `[v][i]` aligned with `xs` (`undefined` for encoder-only variables); `null` when stopped early. */
+  readonly headGrads: (tf.Tensor | undefined)[][] | null;
+}
+
+/**
+ * The representation-level step (MGDA-UB style; Sener & Koltun, NeurIPS 2018, §3.3): one taped
+ * forward of encoder and heads, K head-only backward passes that yield ∂L_i/∂z and the head
+ * variables' gradients, the K×K Gram of the feature gradients, then ONE encoder backward of the
+ * surrogate ⟨stop(Σ f_i ∂L_i/∂z), z⟩, whose gradient is Σ f_i ∂L_i/∂θ_enc by the chain rule.
+ *
+ * The heads read a detached copy of z, so their backward passes stop at z instead of running
+ * through the encoder K times; the combined upstream gradient is detached too, so the encoder
+ * backward does not differentiate the head backward passes. Both copies cost one read-back of
+ * |z| floats. Returned tensors are owned by the caller.
+ */
+export function representationGradients(
+  input: RepresentationLosses,
+  xs: readonly tf.Variable[],
+  decide: DecideFeatureWeights,
+): RepresentationGradients {
+  const out: {
+    losses: Float64Array;
+    gram: DeviceGram | null;
+    heads: (tf.Tensor | undefined)[][] | null;
+    stopped: boolean;
+  } = { losses: new Float64Array(0), gram: null, heads: null, stopped: true };
+  const engine = tf.engine();
+  const outer = engine.gradients(
+    () => {
+      const z = input.encode();
+      if (!(z instanceof tf.Tensor) || z.dtype !== 'float32') {
+        throw new ShapeError('encode()', 'a float32 tf.Tensor (the shared features)', z instanceof tf.Tensor ? z.dtype : typeof z);
+      }
+      const zLeaf = detach(z);
+      const L = checkLosses(input.heads(zLeaf));
+      out.losses = readLosses(L);
+      if (!out.losses.every(Number.isFinite)) return tf.scalar(0);
+      const targets = [zLeaf, ...xs] as tf.Tensor[];
+      const dz: (tf.Tensor | undefined)[] = [];
+      const perTask = L.map((loss) => {
+        const { grads } = engine.gradients(() => loss, targets, undefined, true);
+        dz.push(grads[0] ?? undefined);
+        return grads.slice(1).map((t) => (t === undefined || t === null ? undefined : tf.keep(t)));
+      });
+      out.heads = xs.map((_, v) => perTask.map((row) => row[v]));
+      const gram = deviceGram([dz], L.length);
+      out.gram = gram;
+      const f = gram.data === null ? null : decide(gram, out.losses);
+      if (f === null) return tf.scalar(0);
+      out.stopped = false;
+      const present = dz.flatMap((g, i) => (g === undefined ? [] : [tf.mul(g, tf.scalar(f[i] as number))]));
+      if (present.length === 0) return tf.scalar(0);
+      const upstream = detach(present.length === 1 ? (present[0] as tf.Tensor) : tf.addN(present));
+      return tf.sum(tf.mul(z, upstream));
+    },
+    xs as tf.Variable[],
+    undefined,
+    true,
+  );
+  outer.value.dispose();
+  const encoderGrads = outer.grads.map((t) => (t === undefined || t === null ? undefined : t));
+  if (out.stopped) {
+    tf.dispose(encoderGrads.filter((t): t is tf.Tensor => t !== undefined));
+    if (out.heads !== null) disposeBlocks(out.heads);
+    return { losses: out.losses, gram: out.gram, encoderGrads: null, headGrads: null };
+  }
+  return { losses: out.losses, gram: out.gram, encoderGrads, headGrads: out.heads };
+}
+
+/**
+ * A copy of `x` with no tape link to the ops that produced it (tfjs has no public stop-gradient
+ * op: any kernel, Identity included, is recorded while a tape is active; creating a tensor from
+ * values is not).
+ */
+function detach(x: tf.Tensor): tf.Tensor {
+  return tf.tensor(x.dataSync(), x.shape, 'float32');
+}
