@@ -39,7 +39,7 @@ export const NASH_MTL_DEFAULTS = Object.freeze({ maxNorm: 1 });
 const ZERO_TOL = 1e-7;
 /** Stop at max_i |α_i(M̃α)_i − 1| ≤ 1e-12, the relative form of ‖M̃α − 1/α‖ ≤ 1e-12. */
 const RESIDUAL_TOL = 1e-12;
-/** Accept after stalling (rounding floor) only below this residual; otherwise throw. */
+/** After a stall, accept below this residual or the rounding floor of α_i(M̃α)_i; otherwise throw. */
 const ACCEPT_TOL = 1e-9;
 const MAX_ITER = 200;
 
@@ -111,10 +111,20 @@ function solveBargaining(A: Float64Array, K: number): { alpha: Float64Array; ite
     }
     return r;
   };
+  // What rounding alone leaves in α_i(Aα)_i when its terms cancel (nearly stationary inputs).
+  const roundingFloor = (x: Float64Array): number => {
+    let f = 0;
+    for (let i = 0; i < K; i++) {
+      let ax = 0;
+      for (let j = 0; j < K; j++) ax += Math.abs(A[i * K + j]! * x[j]!);
+      f = Math.max(f, x[i]! * ax);
+    }
+    return 64 * K * Number.EPSILON * f;
+  };
 
   let residual = residualOf(alpha);
   let it = 0;
-  for (; it < MAX_ITER && residual > RESIDUAL_TOL; it++) {
+  for (; it < MAX_ITER && residual > Math.max(RESIDUAL_TOL, roundingFloor(alpha)); it++) {
     for (let i = 0; i < K; i++) {
       let ax = 0;
       for (let j = 0; j < K; j++) ax += A[i * K + j]! * alpha[j]!;
@@ -133,22 +143,24 @@ function solveBargaining(A: Float64Array, K: number): { alpha: Float64Array; ite
     // Fraction to the boundary keeps α > 0; Armijo on φ keeps the iteration globally convergent.
     let t = 1;
     for (let i = 0; i < K; i++) if (step[i]! < 0) t = Math.min(t, -0.99 * alpha[i]! / step[i]!);
-    const f0 = phi(alpha);
-    let accepted = false;
-    for (let back = 0; back < 60; back++) {
-      for (let i = 0; i < K; i++) trial[i] = alpha[i]! + t * step[i]!;
-      if (phi(trial) <= f0 + 1e-4 * t * slope) {
-        accepted = true;
-        break;
+    for (let i = 0; i < K; i++) trial[i] = alpha[i]! + t * step[i]!;
+    let next = residualOf(trial);
+    // Near the solution φ changes by less than its rounding, so Armijo cannot judge a step there:
+    // a full Newton step that lowers the residual is taken as is (quadratic convergence).
+    if (!(t === 1 && next < residual)) {
+      const f0 = phi(alpha);
+      let accepted = false;
+      for (let back = 0; back < 60 && !accepted; back++) {
+        for (let i = 0; i < K; i++) trial[i] = alpha[i]! + t * step[i]!;
+        if (phi(trial) <= f0 + 1e-4 * t * slope) accepted = true;
+        else t *= 0.5;
       }
-      t *= 0.5;
+      if (!accepted) break; // rounding floor: φ cannot decrease further
+      next = residualOf(trial);
     }
-    if (!accepted) break; // rounding floor: φ cannot decrease further
-    const next = residualOf(trial);
-    if (!(next < residual) && t < 1) break;
     alpha.set(trial);
     residual = next;
   }
-  if (!(residual <= ACCEPT_TOL)) throw new SolverError('nash-mtl Newton', it, residual);
+  if (!(residual <= Math.max(ACCEPT_TOL, roundingFloor(alpha)))) throw new SolverError('nash-mtl Newton', it, residual);
   return { alpha, iterations: it, residual };
 }
