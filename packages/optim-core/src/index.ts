@@ -40,7 +40,38 @@ export { createMGDA, MGDA_DEFAULTS } from './aggregators/mgda';
 export type { MGDAOptions, MGDAInfo } from './aggregators/mgda';
 export { createLinear, LINEAR_DEFAULTS } from './aggregators/linear';
 export type { LinearOptions, LinearInfo } from './aggregators/linear';
+export { createPCGrad, PCGRAD_DEFAULTS } from './aggregators/pcgrad';
+export type { PCGradOptions, PCGradInfo, PCGradOrder } from './aggregators/pcgrad';
+export { createIMTLG, IMTL_G_DEFAULTS } from './aggregators/imtl-g';
+export type { IMTLGOptions, IMTLGInfo } from './aggregators/imtl-g';
+export { createNashMTL, NASH_MTL_DEFAULTS } from './aggregators/nash-mtl';
+export type { NashMTLOptions, NashMTLInfo } from './aggregators/nash-mtl';
+export { createAlignedMTL, ALIGNED_MTL_DEFAULTS } from './aggregators/aligned-mtl';
+export type { AlignedMTLOptions, AlignedMTLInfo } from './aggregators/aligned-mtl';
+export { createUPGrad, UPGRAD_DEFAULTS } from './aggregators/upgrad';
+export type { UPGradOptions, UPGradInfo } from './aggregators/upgrad';
+export { createDualProj, DUALPROJ_DEFAULTS } from './aggregators/dualproj';
+export type { DualProjOptions, DualProjInfo } from './aggregators/dualproj';
+export { createMMPareto, MMPARETO_DEFAULTS } from './aggregators/mmpareto';
+export type { MMParetoOptions, MMParetoInfo } from './aggregators/mmpareto';
 
 // Diagnostics
 export { computeStepDiagnostics } from './diagnostics/step-diagnostics';
 export type { StepDiagnostics, StageDiagnostics, RectifyBranch } from './diagnostics/step-diagnostics';
+
+// Loss weightings with state (scalarizers/)
+export type { Scalarizer, ScalarizerFeedback, ScalarizerOutput, ScalarizerRequirements } from './scalarizers/scalarizer';
+export { createScalarizer, scalarizerFromConfig, SCALARIZERS, SCALARIZER_IDS } from './scalarizers/scalarizer-registry';
+export { createUW, UW_DEFAULTS } from './scalarizers/uw';
+export type { UWOptions, UWState, UWInfo } from './scalarizers/uw';
+export { createDWA, DWA_DEFAULTS } from './scalarizers/dwa';
+export type { DWAOptions, DWAState, DWAInfo } from './scalarizers/dwa';
+export { createGradNorm, GRADNORM_DEFAULTS } from './scalarizers/gradnorm';
+export type { GradNormOptions, GradNormState, GradNormInfo } from './scalarizers/gradnorm';
+export { createFAMO, FAMO_DEFAULTS } from './scalarizers/famo';
+export type { FAMOOptions, FAMOState, FAMOInfo } from './scalarizers/famo';
+export { createRLW, RLW_DEFAULTS } from './scalarizers/rlw';
+export type { RLWOptions, RLWState, RLWInfo } from './scalarizers/rlw';
+export type { ParameterOptimizerKind, ParameterOptimizerState } from './scalarizers/parameter-optimizer';
+export { createSeededRng } from './scalarizers/seeded-rng';
+export type { SeededRng, RngState } from './scalarizers/seeded-rng';
