@@ -78,7 +78,7 @@ describe('imtl-g', () => {
 
   it('has no options and round-trips its config', () => {
     expect(IMTL_G_DEFAULTS).toEqual({});
-    expect(() => createIMTLG({ rcond: 1e-6 } as object)).toThrow(/`imtl-g.rcond`/);
+    expect(() => createIMTLG({ rcond: 1e-6 } as unknown as Record<string, never>)).toThrow(/`imtl-g.rcond`/);
     expect(createIMTLG().toConfig()).toEqual({ id: 'imtl-g', options: {} });
   });
 });
