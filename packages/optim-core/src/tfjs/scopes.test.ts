@@ -1,0 +1,158 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createAggregator } from '../aggregators/registry';
+import { MultiTaskOptimizer } from './multi-task-optimizer';
+import { RecordingOptimizer, createTwoTaskModel, flatValues } from './two-task-model.fixture';
+import type { TwoTaskModel } from './two-task-model.fixture';
+
+beforeAll(async () => {
+  tf.env().set('IS_TEST', true);
+  await tf.setBackend('cpu');
+});
+
+const OMEGA = [1, 4];
+
+function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number): void {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < b.length; i++) max = Math.max(max, Math.abs(b[i] as number));
+  for (let i = 0; i < b.length; i++) {
+    expect(Math.abs((a[i] as number) - (b[i] as number))).toBeLessThanOrEqual(rtol * (Math.abs(b[i] as number) + 1e-2 * max));
+  }
+}
+
+/** The gradient of Σ ω_i L_i with respect to `vars`, by one ordinary backward pass. */
+function scalarised(model: TwoTaskModel, vars: readonly tf.Variable[]): Float32Array {
+  const { value, grads } = tf.variableGrads(() => {
+    const [a, b] = model.losses() as [tf.Scalar, tf.Scalar];
+    return tf.add(tf.mul(a, OMEGA[0] as number), tf.mul(b, OMEGA[1] as number)) as tf.Scalar;
+  }, vars as tf.Variable[]);
+  const out = flatValues(vars.map((v) => grads[v.name] as tf.Tensor));
+  tf.dispose([value, ...Object.values(grads)]);
+  return out;
+}
+
+function recordedByName(inner: RecordingOptimizer, names: readonly string[]): Float32Array {
+  const call = inner.calls[0] ?? [];
+  return Float32Array.from(names.flatMap((n) => Array.from(call.find((c) => c.name === n)?.values ?? [])));
+}
+
+describe("paramScope 'shared'", () => {
+  test('CAME-Grad acts on the shared variables only; heads get Σ ω_i ∂L_i/∂θ unscaled', () => {
+    const model = createTwoTaskModel('shared', 31);
+    const inner = new RecordingOptimizer();
+    const opt = new MultiTaskOptimizer({
+      inner, variables: model.variables, paramScope: 'shared', sharedVariables: model.shared,
+      method: { id: 'came-grad', options: { weights: OMEGA } },
+    });
+    // Reference: rows restricted to θ_S, aggregated in float64.
+    const rows = [0, 1].map((i) => {
+      const { value, grads } = tf.variableGrads(() => model.losses()[i] as tf.Scalar, model.shared as tf.Variable[]);
+      const row = flatValues(model.shared.map((v) => grads[v.name] as tf.Tensor));
+      tf.dispose([value, ...Object.values(grads)]);
+      return row;
+    });
+    const ref = createAggregator('came-grad', { weights: OMEGA }).aggregate(rows);
+    const heads = scalarised(model, model.heads);
+    const res = opt.step(model.losses);
+    expect(res.scope).toBe('shared');
+    expectClose(res.gram as Float64Array, gramOf(rows), 1e-5);
+    expectClose(res.weights as Float64Array, ref.weights, 1e-5);
+    expectClose(recordedByName(inner, model.shared.map((v) => v.name)), ref.direction, 1e-5);
+    expectClose(recordedByName(inner, model.heads.map((v) => v.name)), heads, 1e-5);
+    model.dispose();
+  });
+
+  test('sharedVariables may be given by name, and must name variables being trained', () => {
+    const model = createTwoTaskModel('shared-names', 37);
+    const inner = new RecordingOptimizer();
+    const byName = new MultiTaskOptimizer({ inner, paramScope: 'shared', sharedVariables: model.shared.map((v) => v.name), variables: model.variables });
+    expect(byName.step(model.losses).applied).toBe(true);
+    const wrong = new MultiTaskOptimizer({ inner, paramScope: 'shared', sharedVariables: ['no-such-variable'] });
+    expect(() => wrong.step(model.losses)).toThrow(/sharedVariables \("no-such-variable"\)/);
+    model.dispose();
+  });
+});
+
+describe('representation mode', () => {
+  test('the encoder receives one backward of Σ f_i ∂L_i/∂z; heads receive Σ ω_i ∂L_i/∂θ', () => {
+    const model = createTwoTaskModel('repr', 41);
+    const inner = new RecordingOptimizer();
+    const opt = new MultiTaskOptimizer({ inner, variables: model.variables, method: { id: 'came-grad', options: { weights: OMEGA } } });
+    // Explicit computation: feature gradients at a constant z, their float64 aggregate, and the
+    // encoder's vector-Jacobian product with that upstream gradient.
+    const z = model.encode();
+    const dz = [0, 1].map((i) => {
+      const [g] = tf.grads((zz: tf.Tensor) => model.headLosses(zz)[i] as tf.Scalar)([z]);
+      const row = Float32Array.from((g as tf.Tensor).dataSync());
+      g?.dispose();
+      return row;
+    });
+    const ref = createAggregator('came-grad', { weights: OMEGA }).aggregate(dz);
+    const upstream = tf.tensor(Float32Array.from(ref.direction), z.shape);
+    const { grads: enc } = tf.engine().gradients(() => model.encode(), model.shared as tf.Variable[], upstream);
+    const encoder = flatValues(enc as tf.Tensor[]);
+    tf.dispose([z, upstream, ...(enc as tf.Tensor[])]);
+    const { value, grads } = tf.variableGrads(() => {
+      const zz = model.encode();
+      const [a, b] = model.headLosses(tf.tensor(zz.dataSync(), zz.shape)) as [tf.Scalar, tf.Scalar];
+      return tf.add(tf.mul(a, OMEGA[0] as number), tf.mul(b, OMEGA[1] as number)) as tf.Scalar;
+    }, model.heads as tf.Variable[]);
+    const heads = flatValues(model.heads.map((v) => grads[v.name] as tf.Tensor));
+    tf.dispose([value, ...Object.values(grads)]);
+
+    let encodes = 0;
+    const res = opt.step({ encode: () => (encodes++, model.encode()), heads: model.headLosses });
+    expect(encodes).toBe(1);
+    expect(res.scope).toBe('representation');
+    expectClose(res.weights as Float64Array, ref.weights, 1e-5);
+    expectClose(res.gram as Float64Array, gramOf(dz), 1e-5);
+    expectClose(recordedByName(inner, model.shared.map((v) => v.name)), encoder, 1e-5);
+    expectClose(recordedByName(inner, model.heads.map((v) => v.name)), heads, 1e-5);
+    model.dispose();
+  });
+
+  test('linear weights at z reproduce the scalarised gradient exactly in exact arithmetic (chain rule)', () => {
+    const model = createTwoTaskModel('repr-linear', 43);
+    const inner = new RecordingOptimizer();
+    const opt = new MultiTaskOptimizer({ inner, variables: model.variables, method: { id: 'linear', options: { weights: OMEGA } } });
+    opt.step({ encode: model.encode, heads: model.headLosses });
+    const all = model.variables.map((v) => v.name);
+    expectClose(recordedByName(inner, all), scalarised(model, model.variables), 1e-5);
+    model.dispose();
+  });
+
+  test('no tensor leaks and NaN losses are skipped', () => {
+    const model = createTwoTaskModel('repr-leak', 47);
+    const opt = new MultiTaskOptimizer({ inner: tf.train.adam(0.01), variables: model.variables });
+    const input = { encode: model.encode, heads: model.headLosses };
+    opt.step(input, { weights: OMEGA });
+    const before = tf.memory().numTensors;
+    for (let s = 0; s < 20; s++) opt.step(input, { weights: OMEGA });
+    expect(tf.memory().numTensors).toBe(before);
+    const vars = model.snapshot();
+    const res = opt.step({ encode: model.encode, heads: (z) => model.headLosses(z).map((l) => tf.div(l, tf.scalar(0)) as tf.Scalar) });
+    expect(res.skipped).toBe('non-finite-loss');
+    expect(model.snapshot()).toEqual(vars);
+    expect(tf.memory().numTensors).toBe(before);
+    expect([opt.stepsApplied, opt.stepsSkipped]).toEqual([21, 1]);
+    opt.dispose();
+    model.dispose();
+  });
+});
+
+function gramOf(rows: readonly Float32Array[]): Float64Array {
+  const K = rows.length;
+  const M = new Float64Array(K * K);
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      let s = 0;
+      const a = rows[i] as Float32Array, b = rows[j] as Float32Array;
+      for (let d = 0; d < a.length; d++) s += (a[d] as number) * (b[d] as number);
+      M[i * K + j] = s;
+    }
+  }
+  return M;
+}
