@@ -35,17 +35,28 @@ export function cleanForLabeler(text: string): string {
  * approximation of NegBio's splitter, spec §3.2). Empty pieces are dropped.
  */
 export function splitSentences(cleaned: string): string[] {
-  const sentences: string[] = [];
+  const spans = sentenceSpans(cleaned);
+  const out: string[] = [];
+  for (let k = 0; k < spans.length; k += 2) out.push(cleaned.slice(spans[k], spans[k + 1]));
+  return out;
+}
+
+/**
+ * Character spans of the sentences of {@link splitSentences}, flattened as
+ * [start0, end0, start1, end1, …].
+ */
+export function sentenceSpans(cleaned: string): number[] {
+  const spans: number[] = [];
   let start = 0;
   for (let i = 1; i < cleaned.length; i++) {
     if (cleaned.charCodeAt(i) !== 32) continue;
     const prev = cleaned.charCodeAt(i - 1);
     // 46 '.', 63 '?', 33 '!'
     if (prev === 46 || prev === 63 || prev === 33) {
-      if (i > start) sentences.push(cleaned.slice(start, i));
+      if (i > start) spans.push(start, i);
       start = i + 1;
     }
   }
-  if (start < cleaned.length) sentences.push(cleaned.slice(start));
-  return sentences;
+  if (start < cleaned.length) spans.push(start, cleaned.length);
+  return spans;
 }

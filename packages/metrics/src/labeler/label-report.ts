@@ -4,13 +4,15 @@ import type { LabelledMention } from './aggregate';
 import { CUES_V1 } from './chexpert-data.generated';
 import { classifyMention } from './classify';
 import type { DecisionRule, LinkedCue, MentionLabel } from './classify';
-import { cleanForLabeler, splitSentences } from './clean';
+import { cleanForLabeler, sentenceSpans } from './clean';
 import { compileCueLexicon, segmentCues } from './cue-lexicon';
-import { extractMentions } from './mentions';
+import type { CueOccurrence } from './cue-lexicon';
+import { extractMentions, indexSentences } from './mentions';
 import { OBSERVATIONS, OBSERVATION_KEYS, observationName } from './observations';
 import type { CheXpertLabel, CheXpertLabels, KeyedLabels, Label, Observation, ObservationKey } from './observations';
 import { loadPhraseTables } from './phrase-lists';
 import { coveredTokens, tokenize } from './tokens';
+import type { SentenceTokens } from './tokens';
 
 /**
  * Version of the labeler's rules (cue lexicon, windows, terminators). Every CE number computed
@@ -62,30 +64,40 @@ function checkOptions(opts: LabelerOptions | undefined): void {
 }
 
 function labelText(text: string, trace: MentionTrace[] | undefined, sentencesOut: string[] | undefined) {
-  const sentences = splitSentences(cleanForLabeler(text));
+  const cleaned = cleanForLabeler(text);
+  const spans = sentenceSpans(cleaned);
+  if (sentencesOut) for (let k = 0; k < spans.length; k += 2) sentencesOut.push(cleaned.slice(spans[k], spans[k + 1]));
+  const mentions = extractMentions(TABLES, cleaned, indexSentences(cleaned.length, spans));
+  if (mentions.length === 0) return aggregateMentions([]);
+  // Classify sentence by sentence (stable sort keeps table and phrase order within a sentence).
+  mentions.sort((x, y) => x.sentence - y.sentence);
   const labelled: LabelledMention[] = [];
-  for (let si = 0; si < sentences.length; si++) {
-    const sentence = sentences[si]!;
-    const mentions = extractMentions(TABLES, sentence);
-    if (mentions.length === 0) continue;
-    const tokens = tokenize(sentence);
-    const cues = segmentCues(LEXICON, tokens.cores);
-    for (const m of mentions) {
-      const [a, b] = coveredTokens(tokens, m.start, m.end);
-      const decision = classifyMention(LEXICON, tokens, cues, m.phrase, a, b);
-      labelled.push({ key: m.key, phrase: m.phrase, label: decision.label });
-      trace?.push({
-        observation: observationName(m.key),
-        phrase: m.phrase,
-        sentence: si,
-        span: [m.start, m.end],
-        label: decision.label,
-        rule: decision.rule,
-        cue: decision.cue,
-      });
+  let current = -1;
+  let offset = 0;
+  let tokens: SentenceTokens | undefined;
+  let cues: CueOccurrence[] = [];
+  for (const m of mentions) {
+    if (m.sentence !== current) {
+      current = m.sentence;
+      offset = spans[current * 2]!;
+      tokens = tokenize(cleaned.slice(offset, spans[current * 2 + 1]));
+      cues = segmentCues(LEXICON, tokens.cores);
     }
+    const start = m.start - offset;
+    const end = m.end - offset;
+    const [a, b] = coveredTokens(tokens!, start, end);
+    const decision = classifyMention(LEXICON, tokens!, cues, m.phrase, a, b);
+    labelled.push({ key: m.key, phrase: m.phrase, label: decision.label });
+    trace?.push({
+      observation: observationName(m.key),
+      phrase: m.phrase,
+      sentence: current,
+      span: [start, end],
+      label: decision.label,
+      rule: decision.rule,
+      cue: decision.cue,
+    });
   }
-  sentencesOut?.push(...sentences);
   return aggregateMentions(labelled);
 }
 
