@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   splitting: false,
+  // The METEOR synonym module resolves its WordNet package with import.meta.url, also in the CJS build.
+  shims: true,
 });

