@@ -1,7 +1,7 @@
 import { broadcast_util, util } from '@tensorflow/tfjs-core';
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Gemm } from './xnn-gemm.js';
-import { operandOf } from './xnn-gemm.js';
+import { operandOf, wholeOperand } from './xnn-gemm.js';
 import { asWasmBackend } from './wasm-heap.js';
 import type { WasmBackend } from './wasm-heap.js';
 
@@ -41,6 +41,8 @@ export function createBatchMatMul(gemm: Gemm, stock: StockKernels): KernelCall {
     if (k !== kB || (batchA !== batchB && batchA !== 1 && batchB !== 1) || m * n * k === 0) {
       return stock.batchMatMul(args);
     }
+    // The stock kernel already runs this case on XNNPACK, with its weight cache keyed by tensor id.
+    if (batchA === 1 && batchB === 1 && !transposeA && !transposeB) return stock.batchMatMul(args);
     const outOuter = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
     const backend = asWasmBackend(args.backend);
     const batch = Math.max(batchA, batchB);
@@ -51,7 +53,7 @@ export function createBatchMatMul(gemm: Gemm, stock: StockKernels): KernelCall {
     try {
       if (batchB === 1) {
         // Every slice of A meets the same B: one GEMM over the stacked rows of A.
-        gemm(backend, operandOf(backend, aRows), operandOf(backend, bRows), operandOf(backend, out), {
+        gemm(backend, operandOf(backend, aRows), wholeOperand(backend, bRows), operandOf(backend, out), {
           m: batchA * m,
           k,
           n,

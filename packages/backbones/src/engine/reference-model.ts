@@ -70,19 +70,22 @@ export function seededValues(count: number, seed: number, scale: number): Float3
   return out;
 }
 
-/** Builds the model with seeded weights (uniform, ±1/√fan-in). */
-export function createReferenceModel(config: ReferenceModelConfig, seed = 1): ReferenceModel {
+/**
+ * Builds the model with seeded weights (uniform, ±1/√fan-in). Variable names start with `scope`,
+ * since tfjs names are global: two live models need two scopes.
+ */
+export function createReferenceModel(config: ReferenceModelConfig, seed = 1, scope = 'ref'): ReferenceModel {
   const { dModel: d, vocab, seqLen, ffn } = config;
   const vars: tf.Variable[] = [];
   let next = seed;
   const param = (shape: number[], fanIn: number, name: string): tf.Variable => {
     const size = shape.reduce((a, b) => a * b, 1);
-    const v = tf.variable(tf.tensor(seededValues(size, next++ * 7919, 1 / Math.sqrt(fanIn)), shape), true, name);
+    const v = tf.variable(tf.tensor(seededValues(size, next++ * 7919, 1 / Math.sqrt(fanIn)), shape), true, `${scope}/${name}`);
     vars.push(v);
     return v;
   };
   const constant = (shape: number[], value: number, name: string): tf.Variable => {
-    const v = tf.variable(tf.fill(shape, value), true, name);
+    const v = tf.variable(tf.fill(shape, value), true, `${scope}/${name}`);
     vars.push(v);
     return v;
   };

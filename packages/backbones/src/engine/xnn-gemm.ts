@@ -15,9 +15,14 @@ export type Gemm = (
   dims: { m: number; k: number; n: number },
 ) => void;
 
-/** A float32 matrix given by its byte address in wasm memory. */
+/**
+ * A float32 matrix given by its byte address in wasm memory, or by a whole live tensor (`id`): then
+ * its own id is used, so XNNPACK's packed-weight cache (keyed by id) serves repeated right operands,
+ * e.g. constant weights during generation.
+ */
 export interface GemmOperand {
   readonly byteOffset: number;
+  readonly id?: number;
 }
 
 type RawBatchMatMul = (
@@ -55,25 +60,20 @@ export function createGemm(): Gemm {
       ]) as unknown as RawBatchMatMul;
       raw.set(backend, fn);
     }
-    const aInfo = aliasAt(backend, a.byteOffset, [1, m, k]);
-    const bInfo = aliasAt(backend, b.byteOffset, [1, k, n]);
-    const oInfo = aliasAt(backend, out.byteOffset, [1, m, n]);
+    const aliases: TensorInfo[] = [];
+    const idOf = (operand: GemmOperand, shape: number[]): number => {
+      if (operand.id !== undefined) return operand.id;
+      const alias = aliasAt(backend, operand.byteOffset, shape);
+      aliases.push(alias);
+      return recordOf(backend, alias).id;
+    };
     try {
-      fn(
-        recordOf(backend, aInfo).id,
-        shapeBytes(1, m, k),
-        3,
-        recordOf(backend, bInfo).id,
-        shapeBytes(1, k, n),
-        3,
-        false,
-        false,
-        recordOf(backend, oInfo).id,
-      );
+      const aId = idOf(a, [1, m, k]);
+      const bId = idOf(b, [1, k, n]);
+      const outId = idOf(out, [1, m, n]);
+      fn(aId, shapeBytes(1, m, k), 3, bId, shapeBytes(1, k, n), 3, false, false, outId);
     } finally {
-      releaseAlias(backend, aInfo);
-      releaseAlias(backend, bInfo);
-      releaseAlias(backend, oInfo);
+      for (const alias of aliases) releaseAlias(backend, alias);
     }
   };
 }
@@ -82,7 +82,13 @@ function shapeBytes(d0: number, d1: number, d2: number): Uint8Array {
   return new Uint8Array(new Int32Array([d0, d1, d2]).buffer);
 }
 
-/** The byte address of a live tensor's memory, as a GEMM operand. */
+/** A slice of a live tensor's memory starting at `elementOffset`, as a GEMM operand (aliased per call). */
 export function operandOf(backend: WasmBackend, info: TensorInfo, elementOffset = 0): GemmOperand {
   return { byteOffset: recordOf(backend, info).memoryOffset + 4 * elementOffset };
+}
+
+/** A whole live tensor as a GEMM operand, under its own id. */
+export function wholeOperand(backend: WasmBackend, info: TensorInfo): GemmOperand {
+  const record = recordOf(backend, info);
+  return { byteOffset: record.memoryOffset, id: record.id };
 }

@@ -1,0 +1,167 @@
+/**
+ * Step-time comparison of the engine's reference model: tfjs-wasm with only the kernels training
+ * cannot run without ("stock"), tfjs-wasm with the full kernel pack ("pack"), and the PyTorch twin
+ * (apps/bench/perf/torch_twin.py, one thread), measured in one run in interleaved rounds whose
+ * order rotates. A step is forward + backward + Adam + reading the loss.
+ *
+ *   pnpm --filter @came-grad/backbones bench:perf [--rounds 15] [--steps 3] [--no-torch]
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import * as tf from '@tensorflow/tfjs-core';
+import { installWasmKernelPack } from '../src/engine/kernel-pack.js';
+import { createReferenceModel, REFERENCE_CONFIG, referenceBatch } from '../src/engine/reference-model.js';
+import { selectBackend } from '../src/engine/select-backend.js';
+
+interface Options {
+  rounds: number;
+  steps: number;
+  torch: boolean;
+  python: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const value = (flag: string, fallback: number): number => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return fallback;
+    const n = Number(argv[i + 1]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`\`${flag}\` should be a positive integer. Found '${argv[i + 1]}'.`);
+    return n;
+  };
+  return {
+    rounds: value('--rounds', 15),
+    steps: value('--steps', 3),
+    torch: !argv.includes('--no-torch'),
+    python: process.env['TORCH_PYTHON'] ?? '/usr/bin/python3',
+  };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+type Config = 'stock' | 'pack';
+
+function makeTrainer(scope: string) {
+  const model = createReferenceModel(REFERENCE_CONFIG, 1, scope);
+  const batch = referenceBatch(REFERENCE_CONFIG);
+  const optimizer = tf.train.adam(1e-3);
+  let lastLoss = Number.NaN;
+  const step = (): void => {
+    const loss = optimizer.minimize(() => model.loss(batch), true, [...model.variables]);
+    lastLoss = loss!.dataSync()[0]!;
+    loss!.dispose();
+  };
+  return { model, step, loss: () => lastLoss };
+}
+
+class TorchTwin {
+  private readonly lines: AsyncIterableIterator<string>;
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  }
+  static async start(python: string, script: string): Promise<{ twin: TorchTwin; info: Record<string, unknown> }> {
+    const child = spawn(python, [script, '--serve', '--threads', '1'], {
+      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    });
+    child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+    const twin = new TorchTwin(child);
+    const info = JSON.parse(await twin.next()) as Record<string, unknown>;
+    return { twin, info };
+  }
+  private async next(): Promise<string> {
+    const r = await this.lines.next();
+    if (r.done === true) throw new Error('torch_twin.py exited before answering');
+    return r.value;
+  }
+  async steps(n: number): Promise<number[]> {
+    this.child.stdin.write(`STEPS ${n}\n`);
+    return (JSON.parse(await this.next()) as { ms: number[] }).ms;
+  }
+  stop(): void {
+    this.child.stdin.write('QUIT\n');
+    this.child.stdin.end();
+  }
+}
+
+/** Runs the comparison; `torchTwin` is the path of apps/bench/perf/torch_twin.py. */
+export async function main(argv: string[], torchTwin: string): Promise<void> {
+  const opts = parseOptions(argv);
+  const selection = await selectBackend('wasm', { kernelPack: false });
+  const out = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  out(`backend: ${selection.backend} (${selection.reason}); node ${process.version}`);
+  const trainers = { stock: makeTrainer('stock'), pack: makeTrainer('pack') };
+  const params = trainers.pack.model.variables.reduce((n, v) => n + v.size, 0);
+  const use = (config: Config): void => {
+    installWasmKernelPack({ speedups: config === 'pack' });
+  };
+  const kernelsPerStep: Record<Config, number> = { stock: 0, pack: 0 };
+  for (const config of ['stock', 'pack'] as const) {
+    use(config);
+    for (let i = 0; i < 2; i++) trainers[config].step();
+    const profile = await tf.profile(() => {
+      trainers[config].step();
+    });
+    kernelsPerStep[config] = profile.kernels.length;
+  }
+  let twin: TorchTwin | undefined;
+  if (opts.torch) {
+    const started = await TorchTwin.start(opts.python, torchTwin);
+    twin = started.twin;
+    out(`torch twin: ${JSON.stringify(started.info)}`);
+  }
+  out(`reference model: ${params} parameters; kernels per step: stock ${kernelsPerStep.stock}, pack ${kernelsPerStep.pack}`);
+  out(`${opts.rounds} rounds x ${opts.steps} steps per config, order rotating; ms/step = median within a round`);
+  const rows: { stock: number; pack: number; torch: number }[] = [];
+  const order: ('stock' | 'pack' | 'torch')[] = twin === undefined ? ['stock', 'pack'] : ['stock', 'pack', 'torch'];
+  try {
+    for (let r = 0; r < opts.rounds; r++) {
+      const row = { stock: Number.NaN, pack: Number.NaN, torch: Number.NaN };
+      for (let j = 0; j < order.length; j++) {
+        const who = order[(r + j) % order.length]!;
+        if (who === 'torch') {
+          row.torch = median(await twin!.steps(opts.steps));
+          continue;
+        }
+        use(who);
+        const times: number[] = [];
+        for (let s = 0; s < opts.steps; s++) {
+          const t0 = performance.now();
+          trainers[who].step();
+          times.push(performance.now() - t0);
+        }
+        row[who] = median(times);
+      }
+      rows.push(row);
+      const torchPart =
+        twin === undefined
+          ? ''
+          : ` torch ${row.torch.toFixed(1)} | pack/torch ${(row.pack / row.torch).toFixed(2)} stock/torch ${(row.stock / row.torch).toFixed(2)}`;
+      out(
+        `round ${String(r + 1).padStart(2)}: stock ${row.stock.toFixed(1)} pack ${row.pack.toFixed(1)}${torchPart} | stock/pack ${(row.stock / row.pack).toFixed(2)}`,
+      );
+    }
+  } finally {
+    twin?.stop();
+  }
+  const col = (f: (x: (typeof rows)[number]) => number): number => median(rows.map(f));
+  const summary = {
+    rounds: rows.length,
+    stepsPerRound: opts.steps,
+    params,
+    kernelsPerStep,
+    msPerStep: { stock: col((x) => x.stock), pack: col((x) => x.pack), torch: col((x) => x.torch) },
+    medianRatios: {
+      stockOverPack: col((x) => x.stock / x.pack),
+      packOverTorch: col((x) => x.pack / x.torch),
+      stockOverTorch: col((x) => x.stock / x.torch),
+    },
+    finalLoss: { stock: trainers.stock.loss(), pack: trainers.pack.loss() },
+  };
+  out(`summary: ${JSON.stringify(summary)}`);
+}
