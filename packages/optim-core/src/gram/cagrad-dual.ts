@@ -17,10 +17,10 @@ export interface CAGradDualResult {
   /** Indices with α*_i > 0. */
   readonly support: readonly number[];
   /**
-   * `closed-form` (K ≤ 2), `enumeration` (K ≤ 10), `active-set` (larger K), or `stationary` when the
+   * `closed-form` (K ≤ 2), `enumeration` (K ≤ 10), `frank-wolfe` (larger K, polished on its support), or `stationary` when the
    * optimum is at g_α = 0 (0 in the convex hull; α* is then the minimum-norm point's weights).
    */
-  readonly method: 'closed-form' | 'enumeration' | 'active-set' | 'stationary';
+  readonly method: 'closed-form' | 'enumeration' | 'frank-wolfe' | 'stationary';
 }
 
 /** Largest K solved by enumerating all 2^K − 1 supports (came-grad.md §3.1). */
@@ -30,8 +30,9 @@ const MAX_ENUMERATION_K = 10;
  * Exact minimiser of F̃(α) = αᵀM̃m + c·sqrt(αᵀM̃α) over the simplex (came-grad.md §3.1; the dual of
  * CAGrad, Liu et al. NeurIPS 2021, Eq. 3), for a Gram matrix already normalised to mean diagonal 1
  * and c = ρ·‖μ‖/s_G > 0. K = 2 uses the closed form; 3 ≤ K ≤ 10 enumerates supports, solving the
- * scalar quadratic in τ on each; larger K runs an exact active-set pursuit over the same support
- * equations. Every constant is on the normalised scale. Unlike the original SLSQP solver there is
+ * scalar quadratic in τ on each (smallest supports first; F̃ is convex, so the first support that
+ * passes the KKT test is optimal); larger K runs away-step Frank–Wolfe with exact line search to a
+ * relative gap of 1e-12, then re-solves exactly on the support it found. Every constant is on the normalised scale. Unlike the original SLSQP solver there is
  * no absolute `+1e-8` anywhere, so the weights are scale-invariant.
  *
  * When the optimum is at g_α = 0 (0 ∈ conv{g_i}; detected through the exact minimum-norm point
@@ -58,20 +59,23 @@ export function solveCAGradDual(gram: Matrix, c: number, zeroTol: number): CAGra
     alpha = closedFormTwo(M, c);
     method = 'closed-form';
   } else {
-    const found = K <= MAX_ENUMERATION_K ? enumerate(M, K, p, c, tol) : activeSet(M, K, p, c, tol);
-    method = K <= MAX_ENUMERATION_K ? 'enumeration' : 'active-set';
-    // F* > 0 rules out 0 ∈ conv{g_i} (α with g_α = 0 would give F = 0); otherwise check exactly.
-    if (found === null || found.tau <= tol) {
+    // Fast path: a greedy active-set pursuit usually lands on the optimal support in a few exact
+    // solves; its answer is KKT-certified, so falling back to enumeration only costs time.
+    const found = (K <= 31 ? activeSet(M, K, p, c, tol) : null)
+      ?? (K <= MAX_ENUMERATION_K ? enumerate(M, K, p, c, tol) : polishedFrankWolfe(M, K, p, c, tol));
+    method = K <= MAX_ENUMERATION_K ? 'enumeration' : 'frank-wolfe';
+    // 0 ∈ conv{g_i} forces F* ≤ 0, and F* < 0 keeps g_α* ≠ 0; only F* ≈ 0 needs the exact check.
+    if (found === null || Math.abs(found.tau) <= tol) {
       const mn = minNormPoint(gram);
       if (Math.sqrt(mn.normSq) <= zeroTol && (found === null || found.tau >= -tol)) {
         return finish(M, K, p, c, Float64Array.from(mn.weights), 'stationary', zeroTol);
       }
     }
     if (found === null) {
-      const retry = K <= MAX_ENUMERATION_K ? activeSet(M, K, p, c, tol) : null;
+      const retry = K <= MAX_ENUMERATION_K ? polishedFrankWolfe(M, K, p, c, tol) : null;
       if (retry === null) throw new SolverError('solveCAGradDual (no KKT point found)', 1 << Math.min(K, 30), Number.NaN);
       alpha = retry.alpha;
-      method = 'active-set';
+      method = 'frank-wolfe';
     } else {
       alpha = found.alpha;
     }
@@ -134,7 +138,10 @@ class SupportSolver {
   readonly pS: Float64Array;
   readonly ones: Float64Array;
   readonly y: Float64Array;
-  readonly g: Float64Array;
+  /** After a failed `solve`: the task whose y was most negative, or −1 for another failure. */
+  worstAt = -1;
+  /** After `violation`: the most violated off-support task. */
+  violatedAt = -1;
   constructor(readonly M: Float64Array, readonly K: number, readonly p: Float64Array, readonly c: number, readonly tol: number) {
     this.idx = new Int32Array(K);
     this.L = new Float64Array(K * K);
@@ -143,18 +150,17 @@ class SupportSolver {
     this.pS = new Float64Array(K);
     this.ones = new Float64Array(K).fill(1);
     this.y = new Float64Array(K);
-    this.g = new Float64Array(K);
   }
 
   /**
    * Solves the stationarity equations on support idx[0..n): M̃_SS y = τ1 − p_S with yᵀM̃_SS y = c²
    * (a quadratic in τ). Returns τ when valid (λ = Σy > 0, y ≥ −tol·λ) and leaves y (full length K,
-   * zero off S) in `this.y`; NaN if the face is singular or no root is valid. `mostNegative` reports
-   * the support position of the most negative y for the active-set pursuit.
+   * zero off S) in `this.y`; NaN if the face is singular or no root is valid.
    */
-  solve(n: number): { tau: number; mostNegative: number } {
+  solve(n: number): number {
     const { M, K, idx, L, u, v, pS, c, y, tol } = this;
-    if (!choleskySubset(M, K, idx, n, L)) return { tau: Number.NaN, mostNegative: -1 };
+    this.worstAt = -1;
+    if (!choleskySubset(M, K, idx, n, L)) return Number.NaN;
     for (let a = 0; a < n; a++) pS[a] = this.p[idx[a] as number] as number;
     choleskySolve(L, n, this.ones, u);
     choleskySolve(L, n, pS, v);
@@ -166,30 +172,35 @@ class SupportSolver {
     }
     // Of the two roots τ = (qb ± √disc)/qa, only the larger has λ = Σy = √disc > 0.
     const lambda = Math.sqrt(Math.max(0, qb * qb - qa * qc));
-    if (!(lambda > 0)) return { tau: Number.NaN, mostNegative: -1 };
+    if (!(lambda > 0)) return Number.NaN;
     const tau = (qb + lambda) / qa;
-    let worst = 0, worstAt = -1;
+    this.worstAt = -1;
+    let worst = -tol * lambda;
     for (let a = 0; a < n; a++) {
       const ya = tau * (u[a] as number) - (v[a] as number);
-      if (ya < worst) { worst = ya; worstAt = a; }
+      if (ya < worst) { worst = ya; this.worstAt = idx[a] as number; }
     }
-    if (worst < -tol * lambda) return { tau: Number.NaN, mostNegative: worstAt };
+    if (this.worstAt >= 0) return Number.NaN;
     y.fill(0);
     for (let a = 0; a < n; a++) y[idx[a] as number] = Math.max(0, tau * (u[a] as number) - (v[a] as number));
-    return { tau, mostNegative: -1 };
+    return tau;
   }
 
-  /** Largest KKT violation τ − (M̃(m + y))_i over i ∉ S, and where; uses `this.y`. */
-  violation(tau: number, inSupport: (i: number) => boolean): { value: number; at: number } {
-    const { M, K, p, y, g } = this;
-    matVec(M, K, y, g);
-    let value = -Infinity, at = -1;
+  /** Largest KKT violation τ − (M̃(m + y))_i over i ∉ S (bit i of `mask`), using `this.y`; −∞ if none. */
+  violation(tau: number, mask: number): number {
+    const { M, K, p, y } = this;
+    let worst = -Infinity;
+    this.violatedAt = -1;
     for (let i = 0; i < K; i++) {
-      if (inSupport(i)) continue;
-      const slack = tau - ((p[i] as number) + (g[i] as number));
-      if (slack > value) { value = slack; at = i; }
+      if (mask & (1 << i)) continue;
+      let g = p[i] as number;
+      for (let j = 0; j < K; j++) {
+        const yj = y[j] as number;
+        if (yj !== 0) g += (M[i * K + j] as number) * yj;
+      }
+      if (tau - g > worst) { worst = tau - g; this.violatedAt = i; }
     }
-    return { value, at };
+    return worst;
   }
 
   alphaFromY(): Float64Array {
@@ -203,23 +214,25 @@ class SupportSolver {
 
 function enumerate(M: Float64Array, K: number, p: Float64Array, c: number, tol: number): Candidate | null {
   const s = new SupportSolver(M, K, p, c, tol);
-  let best: Candidate | null = null;
-  for (let mask = 1; mask < 1 << K; mask++) {
-    let n = 0;
-    for (let i = 0; i < K; i++) if (mask & (1 << i)) s.idx[n++] = i;
-    const { tau } = s.solve(n);
-    if (!(tau < (best?.tau ?? Infinity))) continue;
-    const viol = s.violation(tau, (i) => (mask & (1 << i)) !== 0);
-    if (viol.value > tol) continue;
-    best = { alpha: s.alphaFromY(), tau };
+  const full = 1 << K;
+  for (let size = 1; size <= K; size++) {
+    for (let mask = 1; mask < full; mask++) {
+      if (popcount(mask) !== size) continue;
+      let n = 0;
+      for (let i = 0; i < K; i++) if (mask & (1 << i)) s.idx[n++] = i;
+      const tau = s.solve(n);
+      if (Number.isNaN(tau)) continue;
+      if (s.violation(tau, mask) > tol) continue;
+      return { alpha: s.alphaFromY(), tau };
+    }
   }
-  return best;
+  return null;
 }
 
 /**
- * Active-set pursuit: solve the support equations exactly, drop the most negative coordinate or
- * add the most violated off-support index, until the KKT conditions hold (F̃ is convex, so any KKT
- * point is the global minimum). Starts at the best vertex.
+ * Greedy active-set pursuit from the best vertex: solve the support equations exactly, add the most
+ * violated off-support task, drop a task whose coordinate turns negative. Returns a KKT-certified
+ * candidate, or null (cycling, singular face) so that the caller enumerates.
  */
 function activeSet(M: Float64Array, K: number, p: Float64Array, c: number, tol: number): Candidate | null {
   const s = new SupportSolver(M, K, p, c, tol);
@@ -228,21 +241,106 @@ function activeSet(M: Float64Array, K: number, p: Float64Array, c: number, tol: 
     const f = (p[i] as number) + c * Math.sqrt(Math.max(0, M[i * (K + 1)] as number));
     if (f < startF) { startF = f; start = i; }
   }
-  const inS = new Uint8Array(K);
-  inS[start] = 1;
-  const maxIter = 10 * K * K;
-  for (let it = 0; it < maxIter; it++) {
+  let mask = 1 << start;
+  let added = start;
+  for (let it = 0; it < 3 * K; it++) {
     let n = 0;
-    for (let i = 0; i < K; i++) if (inS[i]) s.idx[n++] = i;
-    const { tau, mostNegative } = s.solve(n);
-    if (!Number.isFinite(tau)) {
-      if (mostNegative < 0 || n === 1) return null;
-      inS[s.idx[mostNegative] as number] = 0;
+    for (let i = 0; i < K; i++) if (mask & (1 << i)) s.idx[n++] = i;
+    const tau = s.solve(n);
+    if (Number.isNaN(tau)) {
+      if (s.worstAt < 0 || s.worstAt === added) return null;
+      mask &= ~(1 << s.worstAt);
       continue;
     }
-    const viol = s.violation(tau, (i) => inS[i] === 1);
-    if (viol.at < 0 || viol.value <= tol) return { alpha: s.alphaFromY(), tau };
-    inS[viol.at] = 1;
+    if (s.violation(tau, mask) <= tol) return { alpha: s.alphaFromY(), tau };
+    added = s.violatedAt;
+    mask |= 1 << added;
   }
   return null;
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x; v !== 0; v &= v - 1) n++;
+  return n;
+}
+
+/**
+ * Away-step Frank–Wolfe on F̃ with exact line search (F̃ restricted to a segment has the same
+ * closed-form minimiser as the K = 2 case), then an exact re-solve on the support it identified.
+ */
+function polishedFrankWolfe(M: Float64Array, K: number, p: Float64Array, c: number, tol: number): Candidate | null {
+  const fw = frankWolfe(M, K, p, c);
+  if (fw === null) return null;
+  const s = new SupportSolver(M, K, p, c, tol);
+  let n = 0, mask = 0;
+  for (let i = 0; i < K; i++) {
+    if ((fw.alpha[i] as number) > 1e-9) { s.idx[n++] = i; if (i < 31) mask |= 1 << i; }
+  }
+  if (K <= 31 && n > 0) {
+    const tau = s.solve(n);
+    if (!Number.isNaN(tau) && s.violation(tau, mask) <= tol) return { alpha: s.alphaFromY(), tau };
+  }
+  return fw;
+}
+
+function frankWolfe(M: Float64Array, K: number, p: Float64Array, c: number): Candidate | null {
+  const alpha = new Float64Array(K);
+  let start = 0, startF = Infinity;
+  for (let i = 0; i < K; i++) {
+    const f = (p[i] as number) + c * Math.sqrt(Math.max(0, M[i * (K + 1)] as number));
+    if (f < startF) { startF = f; start = i; }
+  }
+  alpha[start] = 1;
+  const Ma = new Float64Array(K);
+  const dir = new Float64Array(K);
+  const Md = new Float64Array(K);
+  const maxIter = 20_000;
+  for (let it = 0; it < maxIter; it++) {
+    matVec(M, K, alpha, Ma);
+    let A = 0, lin = 0;
+    for (let i = 0; i < K; i++) { A += (alpha[i] as number) * (Ma[i] as number); lin += (alpha[i] as number) * (p[i] as number); }
+    A = Math.max(0, A);
+    const q = Math.sqrt(A);
+    if (!(q > 0)) return null;
+    // ∇F̃ = p + (c/q)·M̃α; the primal point r = m + (c/q)α certifies the gap.
+    let s = 0, v = -1, gdotA = 0;
+    const grad = (i: number) => (p[i] as number) + (c / q) * (Ma[i] as number);
+    for (let i = 0; i < K; i++) {
+      gdotA += (alpha[i] as number) * grad(i);
+      if (grad(i) < grad(s)) s = i;
+      if ((alpha[i] as number) > 0 && (v < 0 || grad(i) > grad(v))) v = i;
+    }
+    const F = lin + c * q;
+    const gap = gdotA - grad(s);
+    if (gap <= 1e-12 * Math.max(1, Math.abs(F))) return { alpha, tau: F };
+    const toward = gap >= grad(v) - gdotA;
+    for (let i = 0; i < K; i++) dir[i] = toward ? -(alpha[i] as number) : (alpha[i] as number);
+    if (toward) dir[s] = (dir[s] as number) + 1;
+    else dir[v] = (dir[v] as number) - 1;
+    const av = alpha[v] as number;
+    const maxStep = toward ? 1 : av / (1 - av);
+    matVec(M, K, dir, Md);
+    let B = 0, C = 0, a = 0;
+    for (let i = 0; i < K; i++) {
+      B += (alpha[i] as number) * (Md[i] as number);
+      C += (dir[i] as number) * (Md[i] as number);
+      a += (p[i] as number) * (dir[i] as number);
+    }
+    const step = lineSearch(a, A, B, C, c, maxStep);
+    for (let i = 0; i < K; i++) alpha[i] = Math.max(0, (alpha[i] as number) + step * (dir[i] as number));
+    if (!toward && step === maxStep) alpha[v] = 0;
+  }
+  return null;
+}
+
+/** argmin over γ ∈ [0, γmax] of a·γ + c·sqrt(A + 2Bγ + Cγ²) (the K = 2 closed form of §3.1). */
+function lineSearch(a: number, A: number, B: number, C: number, c: number, maxStep: number): number {
+  if (!(C > 0)) return a < 0 ? maxStep : 0;
+  const H = Math.max(0, A * C - B * B);
+  const psi = -a / (c * Math.sqrt(C));
+  if (psi >= 1) return maxStep;
+  if (psi <= -1) return 0;
+  const t = psi * Math.sqrt(H / (1 - psi * psi));
+  return Math.min(maxStep, Math.max(0, (t - B) / C));
 }

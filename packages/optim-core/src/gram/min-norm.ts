@@ -12,7 +12,7 @@ export interface MinNormResult {
   /** Task indices with w*_i > 0. */
   readonly support: readonly number[];
   /** How the answer was found. */
-  readonly method: 'closed-form' | 'enumeration' | 'frank-wolfe';
+  readonly method: 'closed-form' | 'active-set' | 'enumeration' | 'frank-wolfe';
 }
 
 /** KKT slack on the normalised scale (mean diagonal 1). */
@@ -26,7 +26,9 @@ const FW_GAP = 1e-12;
  * Exact minimum-norm point of the convex hull of the rows (MGDA, Désidéri 2012; Sener & Koltun 2018):
  * w* = argmin_{w ∈ Δ_K} wᵀMw. K = 2 uses the closed form, K ≤ 12 exact support enumeration (on each
  * face the bordered KKT system M_SS w = t·1, 1ᵀw = 1, kept when w ≥ 0 and (Mw)_i ≥ t off the face),
- * and larger K an away-step Frank–Wolfe to a relative gap of 1e-12. All tolerances are relative to
+ * smallest faces first so that the first face passing the KKT test is returned,
+ * (after a greedy active-set pass whose answer is KKT-certified when it succeeds), and larger K an
+ * away-step Frank–Wolfe to a relative gap of 1e-12. All tolerances are relative to
  * tr(M)/K. Unlike Sener's `MinNormSolver`, there is no 0.999/0.001 clamp and no absolute constant.
  */
 export function minNormPoint(gram: Matrix): MinNormResult {
@@ -47,12 +49,16 @@ export function minNormPoint(gram: Matrix): MinNormResult {
     const a = den > 0 ? Math.min(1, Math.max(0, (m11 - m01) / den)) : 0.5;
     w = Float64Array.of(a, 1 - a);
     method = 'closed-form';
-  } else if (K <= MAX_ENUMERATION_K) {
-    w = enumerate(M, K) ?? frankWolfe(M, K);
-    method = 'enumeration';
   } else {
-    w = frankWolfe(M, K);
-    method = 'frank-wolfe';
+    const fast = activeSet(M, K);
+    const exact = fast ?? (K <= MAX_ENUMERATION_K ? enumerate(M, K) : null);
+    if (exact !== null) {
+      w = exact;
+      method = fast !== null ? 'active-set' : 'enumeration';
+    } else {
+      w = frankWolfe(M, K);
+      method = 'frank-wolfe';
+    }
   }
   const support: number[] = [];
   for (let i = 0; i < K; i++) if ((w[i] as number) > 0) support.push(i);
@@ -63,36 +69,91 @@ function enumerate(M: Float64Array, K: number): Float64Array | null {
   const idx = new Int32Array(K);
   const ws = new Float64Array(K);
   const A = new Float64Array((K + 1) * (K + 2));
-  const Mw = new Float64Array(K);
-  let best: Float64Array | null = null;
-  let bestT = Infinity;
-  for (let mask = 1; mask < 1 << K; mask++) {
-    let n = 0;
-    for (let i = 0; i < K; i++) if (mask & (1 << i)) idx[n++] = i;
-    const t = solveBorderedSubset(M, K, idx, n, A, ws);
-    if (!Number.isFinite(t) || t >= bestT) continue;
-    let ok = true;
-    for (let a = 0; a < n && ok; a++) if ((ws[a] as number) < -KKT_TOL) ok = false;
-    if (!ok) continue;
-    // Clip round-off negatives and renormalise before the off-face test.
-    const w = new Float64Array(K);
-    let sum = 0;
-    for (let a = 0; a < n; a++) {
-      const v = Math.max(0, ws[a] as number);
-      w[idx[a] as number] = v;
-      sum += v;
+  const full = 1 << K;
+  // Smallest faces first: the problem is convex, so the first face passing the KKT test is optimal.
+  for (let size = 1; size <= K; size++) {
+    for (let mask = 1; mask < full; mask++) {
+      if (popcount(mask) !== size) continue;
+      let n = 0;
+      for (let i = 0; i < K; i++) if (mask & (1 << i)) idx[n++] = i;
+      const t = solveBorderedSubset(M, K, idx, n, A, ws);
+      if (!Number.isFinite(t)) continue;
+      let ok = true;
+      for (let a = 0; a < n && ok; a++) if ((ws[a] as number) < -KKT_TOL) ok = false;
+      if (!ok) continue;
+      for (let i = 0; i < K && ok; i++) {
+        if (mask & (1 << i)) continue;
+        let mw = 0;
+        for (let a = 0; a < n; a++) mw += (M[i * K + (idx[a] as number)] as number) * (ws[a] as number);
+        if (mw < t - KKT_TOL) ok = false;
+      }
+      if (!ok) continue;
+      // Clip round-off negatives and renormalise.
+      const w = new Float64Array(K);
+      let sum = 0;
+      for (let a = 0; a < n; a++) {
+        const v = Math.max(0, ws[a] as number);
+        w[idx[a] as number] = v;
+        sum += v;
+      }
+      if (!(sum > 0)) continue;
+      for (let a = 0; a < n; a++) w[idx[a] as number] = (w[idx[a] as number] as number) / sum;
+      return w;
     }
-    if (!(sum > 0)) continue;
-    for (let a = 0; a < n; a++) w[idx[a] as number] = (w[idx[a] as number] as number) / sum;
-    matVec(M, K, w, Mw);
-    for (let i = 0; i < K && ok; i++) {
-      if (!(mask & (1 << i)) && (Mw[i] as number) < t - KKT_TOL) ok = false;
-    }
-    if (!ok) continue;
-    best = w;
-    bestT = t;
   }
-  return best;
+  return null;
+}
+
+/**
+ * Greedy active set from the shortest row: solve the face's bordered KKT system, add the most
+ * violated task ((Mw)_i < t), drop a task whose weight turns negative. KKT-certified or null.
+ */
+function activeSet(M: Float64Array, K: number): Float64Array | null {
+  const idx = new Int32Array(K);
+  const ws = new Float64Array(K);
+  const A = new Float64Array((K + 1) * (K + 2));
+  let start = 0;
+  for (let i = 1; i < K; i++) if ((M[i * (K + 1)] as number) < (M[start * (K + 1)] as number)) start = i;
+  const inS = new Uint8Array(K);
+  inS[start] = 1;
+  let added = start;
+  for (let it = 0; it < 3 * K; it++) {
+    let n = 0;
+    for (let i = 0; i < K; i++) if (inS[i]) idx[n++] = i;
+    const t = solveBorderedSubset(M, K, idx, n, A, ws);
+    if (!Number.isFinite(t)) return null;
+    let worst = -KKT_TOL, worstAt = -1;
+    for (let a = 0; a < n; a++) if ((ws[a] as number) < worst) { worst = ws[a] as number; worstAt = idx[a] as number; }
+    if (worstAt >= 0) {
+      if (worstAt === added) return null;
+      inS[worstAt] = 0;
+      continue;
+    }
+    let viol = KKT_TOL, violAt = -1;
+    for (let i = 0; i < K; i++) {
+      if (inS[i]) continue;
+      let mw = 0;
+      for (let a = 0; a < n; a++) mw += (M[i * K + (idx[a] as number)] as number) * (ws[a] as number);
+      if (t - mw > viol) { viol = t - mw; violAt = i; }
+    }
+    if (violAt < 0) {
+      const w = new Float64Array(K);
+      let sum = 0;
+      for (let a = 0; a < n; a++) { const v = Math.max(0, ws[a] as number); w[idx[a] as number] = v; sum += v; }
+      if (!(sum > 0)) return null;
+      for (let a = 0; a < n; a++) w[idx[a] as number] = (w[idx[a] as number] as number) / sum;
+      return w;
+    }
+    inS[violAt] = 1;
+    added = violAt;
+  }
+  return null;
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x; v !== 0; v &= v - 1) n++;
+  return n;
 }
 
 /** Away-step Frank–Wolfe with exact line search (the objective is quadratic). */
