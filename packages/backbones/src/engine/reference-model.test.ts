@@ -48,13 +48,40 @@ describe('tiny reference model (conv + embedding + transformer decoder) on wasm 
     step();
     const tensors = tf.memory().numTensors;
     const dataIds = tf.engine().backend.numDataIds();
+    const heapBytes = (tf.engine().backend as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length;
     let last = first;
     for (let i = 0; i < 5; i++) last = step();
     expect(tf.memory().numTensors).toBe(tensors);
     expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    expect((tf.engine().backend as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length).toBe(heapBytes);
     expect(last).toBeLessThan(first);
     optimizer.dispose();
     model.dispose();
     tf.dispose([batch.images, batch.tokens, batch.targets]);
+  });
+});
+
+/** Losses of `steps` Adam steps of the tiny model on the active backend. */
+function trajectory(steps: number): tf.Tensor[] {
+  const model = createReferenceModel(TINY_REFERENCE_CONFIG, 3, 'trajectory');
+  const batch = referenceBatch(TINY_REFERENCE_CONFIG, 11);
+  const optimizer = tf.train.adam(1e-2);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const loss = optimizer.minimize(() => model.loss(batch), true, [...model.variables]);
+    losses.push(loss!.dataSync()[0]!);
+    loss!.dispose();
+  }
+  optimizer.dispose();
+  model.dispose();
+  return [tf.tensor1d(losses)];
+}
+
+describe('training trajectory', () => {
+  it('20 Adam steps on wasm with the kernel pack follow the cpu losses', async () => {
+    const [onWasm] = await runOn('wasm', () => trajectory(20));
+    const [onCpu] = await runOn('cpu', () => trajectory(20));
+    expect(relativeError(onWasm!, onCpu!)).toBeLessThanOrEqual(1e-4);
+    expect(onCpu![19]!).toBeLessThan(0.5 * onCpu![0]!);
   });
 });
