@@ -75,3 +75,5 @@ export type { RLWOptions, RLWState, RLWInfo } from './scalarizers/rlw';
 export type { ParameterOptimizerKind, ParameterOptimizerState } from './scalarizers/parameter-optimizer';
 export { createSeededRng } from './scalarizers/seeded-rng';
 export type { SeededRng, RngState } from './scalarizers/seeded-rng';
+export { rotoGradMagnitude, rotoGradTarget, rotationLoss, initialRotoGradState, ROTOGRAD_DEFAULTS } from './scalarizers/rotograd';
+export type { RotoGradOptions, RotoGradMagnitude, RotoGradMagnitudeState } from './scalarizers/rotograd';
