@@ -1,1 +1,57 @@
-export {};
+export type {
+  TaskKind, TaskSpec, StepContext, AuxInputs, AuxName, TrainBatch, InferBatch, ForwardResult, GenerateOptions,
+  GenerateResult, ValStats, ParamGroup, NamedParameter, Tokenizer, InputSpec, JsonValue, BackboneConfig,
+  BackboneAdapter, BackboneFactory,
+} from './contract';
+export type { PlainTensor, PlainAuxInputs, PlainBatch } from './batch/plain-batch';
+export { toTrainBatch, toInferBatch, disposeBatch } from './batch/to-train-batch';
+export { BACKBONE_IDS, createBackbone, createBackboneRegistry, type BackboneRegistry } from './registry';
+export { createR2Gen, R2GEN_DEFAULTS, R2GEN_ID, type R2GenConfig } from './r2gen/adapter';
+export { r2genTinyConfig } from './r2gen/tiny-config';
+export { WordTokenizer, UNK } from './tokenizer/word-tokenizer';
+
+// Shared building blocks.
+export { ParameterStore } from './params/parameter-store';
+export { dropout, INFERENCE_SCOPE, type ForwardScope } from './params/forward-scope';
+export { deriveSeed, createUniform, createNormal } from './random/seed';
+export { initialValues, type Initializer } from './random/initializers';
+export { gelu } from './blocks/gelu';
+export { layerNormalize, LayerNorm, LAYER_NORM_EPS } from './blocks/layer-norm';
+export { maskedSoftmaxCrossEntropy } from './blocks/softmax-cross-entropy';
+export { languageModelLoss } from './blocks/language-model-loss';
+export { multiLabelBceLoss } from './blocks/multi-label-bce';
+export { stopGradient } from './blocks/stop-gradient';
+export { Linear, type LinearOptions } from './blocks/linear';
+export { MultiHeadAttention, causalMask, keyPaddingMask, MASKED } from './blocks/multi-head-attention';
+export { FeedForward, type Activation } from './blocks/feed-forward';
+export { WordEmbedding, sinusoidalPositions } from './blocks/word-embedding';
+export { TransformerEncoder, type TransformerEncoderOptions } from './blocks/transformer-encoder';
+export { TransformerDecoder, type TransformerDecoderOptions } from './blocks/transformer-decoder';
+export { RelationalMemory, type RelationalMemoryOptions } from './blocks/relational-memory';
+export { ConditionalLayerNorm } from './blocks/conditional-layer-norm';
+export { CrossModalMemory, topkMask, type CrossModalMemoryOptions } from './blocks/cross-modal-memory';
+export type { VisualExtractor, VisualFeatures } from './blocks/visual-extractor';
+export { ResNetExtractor, type ResNetExtractorOptions } from './blocks/resnet-extractor';
+export { DenseNetExtractor, type DenseNetExtractorOptions } from './blocks/densenet-extractor';
+export { ViTEncoder, type ViTEncoderOptions } from './blocks/vit-encoder';
+export { createVisualExtractor, type VisualConfig } from './blocks/create-visual-extractor';
+export { beamSearch, type BeamScorer, type BeamSearchOptions, type BeamHypothesis } from './beam/beam-search';
+export { blockedByTrigram } from './beam/trigram-block';
+
+// Engine: backend selection and the wasm kernel pack.
+export {
+  selectBackend,
+  BACKEND_CANDIDATES,
+  type BackendRequest,
+  type BackendCandidate,
+  type BackendLoader,
+  type BackendSelection,
+  type SelectBackendOptions,
+} from './engine/select-backend.js';
+export {
+  installWasmKernelPack,
+  WASM_MISSING_KERNELS,
+  WASM_REPLACED_KERNELS,
+  type WasmKernelPackOptions,
+  type InstalledWasmKernelPack,
+} from './engine/kernel-pack.js';

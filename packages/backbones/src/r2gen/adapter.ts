@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ContractError, ShapeError } from '@came-grad/optim-core';
+import type {
+  BackboneAdapter, BackboneConfig, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
+  NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
+} from '../contract';
+import { INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
+import { WordTokenizer } from '../tokenizer/word-tokenizer';
+import { R2GEN_DEFAULTS, r2genConfigToJson, resolveR2GenConfig, type R2GenConfig } from './config';
+import { generateIds } from './generate';
+import { languageModelLoss } from '../blocks/language-model-loss';
+import { multiLabelBceLoss } from '../blocks/multi-label-bce';
+import { CLS_PREFIXES, LM_PREFIXES, R2GenModel, VISUAL_PREFIXES } from './model';
+
+export { R2GEN_DEFAULTS, type R2GenConfig };
+
+/** Registry id of {@link createR2Gen}. */
+export const R2GEN_ID = 'r2gen';
+
+function checkImages(images: tf.Tensor, spec: InputSpec): void {
+  const [, v, h, w, c] = images.shape;
+  if (images.rank !== 5 || v !== spec.views || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
+    throw new ShapeError('batch.images', `[B, ${spec.views}, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
+  }
+}
+
+class R2GenAdapter implements BackboneAdapter {
+  readonly specificationVersion = 'v1' as const;
+  readonly name = R2GEN_ID;
+  readonly tasks: readonly TaskSpec[];
+  readonly sharedParameters: tf.Variable[];
+  readonly taskParameters: Record<string, tf.Variable[]>;
+  readonly frozenParameters: tf.Variable[] = [];
+  readonly paramGroups: ParamGroup[];
+  readonly parameters: readonly NamedParameter[];
+  readonly inputSpec: InputSpec;
+  readonly tokenizer: WordTokenizer;
+  readonly #model: R2GenModel;
+  readonly #config: R2GenConfig;
+
+  constructor(config: R2GenConfig) {
+    this.#config = config;
+    this.tokenizer = new WordTokenizer(config.vocab);
+    this.#model = new R2GenModel(config, this.tokenizer.vocabSize);
+    const store = this.#model.store;
+    const visual = store.select(VISUAL_PREFIXES);
+    const rest = store.select([...LM_PREFIXES, ...CLS_PREFIXES]);
+    const lm = store.select(LM_PREFIXES);
+    this.tasks = config.clsHead
+      ? [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: config.clsWeight }]
+      : [{ name: 'lm', kind: 'generation', weight: 1 }];
+    // With one task nothing is reached by two, so the visual extractor belongs to lm.
+    this.sharedParameters = config.clsHead ? visual : [];
+    this.taskParameters = config.clsHead ? { lm, cls: store.select(CLS_PREFIXES) } : { lm: [...visual, ...lm] };
+    this.paramGroups = [
+      { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
+      { name: 'encoderDecoder', vars: rest, lr: config.lrRest, weightDecay: config.weightDecay },
+    ];
+    this.parameters = store.entries();
+    this.inputSpec = {
+      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
+      aux: config.clsHead ? ['labels14'] : [], inferAux: [],
+    };
+  }
+
+  #scope(ctx: StepContext): ForwardScope {
+    return { training: ctx.training, seed: ctx.seed };
+  }
+
+  #selected(only: readonly string[] | undefined): Set<string> {
+    const names = this.tasks.map((t) => t.name);
+    if (only === undefined) return new Set(names);
+    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
+    return new Set(only);
+  }
+
+  encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
+    checkImages(batch.images, this.inputSpec);
+    return tf.tidy(() => this.#model.visual.apply(batch.images, this.#scope(ctx)).tokens);
+  }
+
+  lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
+    const wanted = this.#selected(only);
+    const scope = this.#scope(ctx);
+    return tf.tidy(() => {
+      const tokens = h as tf.Tensor3D;
+      const losses: Record<string, tf.Scalar> = {};
+      if (wanted.has('lm')) {
+        const memory = this.#model.encode(tokens, scope);
+        const inputs = tf.slice(batch.reportIds, [0, 0], [-1, batch.reportIds.shape[1] - 1]) as tf.Tensor2D;
+        losses['lm'] = languageModelLoss(this.#model.decode(memory, inputs, scope), batch.reportIds, batch.reportMask);
+      }
+      if (wanted.has('cls')) {
+        const labels = batch.aux?.labels14;
+        if (labels === undefined) throw new ShapeError('batch.aux.labels14', `a [B, ${this.#config.numLabels}] tensor (the cls task needs labels)`, 'undefined');
+        losses['cls'] = multiLabelBceLoss(this.#model.classify(tf.mean(tokens, 1) as tf.Tensor2D), labels);
+      }
+      return losses;
+    });
+  }
+
+  forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
+    this.#selected(only);
+    return { losses: tf.tidy(() => this.lossesFromShared(this.encodeShared(batch, ctx), batch, ctx, only)) };
+  }
+
+  generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
+    checkImages(batch.images, this.inputSpec);
+    const { tokens, pooled } = tf.tidy(() => {
+      const features = this.#model.visual.apply(batch.images, INFERENCE_SCOPE);
+      return { tokens: features.tokens, pooled: features.pooled };
+    });
+    try {
+      const memory = tf.tidy(() => this.#model.encode(tokens, INFERENCE_SCOPE));
+      let ids: number[][];
+      try {
+        ids = generateIds(this.#model, memory, opts, this.tokenizer.eos);
+      } finally {
+        memory.dispose();
+      }
+      const texts = ids.map((seq) => this.tokenizer.decode(seq));
+      if (this.#model.clsHead === undefined) return { texts };
+      return { texts, clsProbs: tf.tidy(() => tf.sigmoid(this.#model.classify(pooled))) };
+    } finally {
+      tf.dispose([tokens, pooled]);
+    }
+  }
+
+  getConfig(): BackboneConfig {
+    return r2genConfigToJson(this.#config);
+  }
+
+  dispose(): void {
+    this.#model.store.dispose();
+  }
+}
+
+/**
+ * Creates the `r2gen` adapter: R2Gen (relational memory + MCLN) with an optional 14-way
+ * multi-label BCE head on the pooled visual feature (tasks `lm` 1 and `cls` `clsWeight`; K = 1
+ * when `clsHead` is false). Missing options take {@link R2GEN_DEFAULTS}; `vocab` is required.
+ *
+ * @throws InvalidOptionError naming the first bad option
+ */
+export function createR2Gen(config: Partial<R2GenConfig> & { readonly vocab: readonly string[] }): BackboneAdapter {
+  return new R2GenAdapter(resolveR2GenConfig(config));
+}

@@ -1,0 +1,52 @@
+import { InvalidOptionError, UnknownIdError } from '@came-grad/optim-core';
+import type { BackboneAdapter, BackboneConfig, BackboneFactory } from './contract';
+import { createR2Gen, type R2GenConfig } from './r2gen/adapter';
+
+// One line per backbone. Configurations are validated by each factory.
+const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
+  r2gen: (config: BackboneConfig) => createR2Gen(config as unknown as Partial<R2GenConfig> & { vocab: readonly string[] }),
+});
+
+/** Ids of the built-in backbones, in registry order. */
+export const BACKBONE_IDS: readonly string[] = Object.freeze(Object.keys(BUILT_IN));
+
+/** A set of backbone factories by id. */
+export interface BackboneRegistry {
+  /** Registered ids, built-ins first. */
+  readonly ids: readonly string[];
+  /** Builds the backbone `id` from a JSON configuration. @throws UnknownIdError for an unknown id */
+  create(id: string, config: BackboneConfig): BackboneAdapter;
+}
+
+/**
+ * A registry of the built-in backbones plus `extra` ones (adapters outside this package, the
+ * example adapter of the tests). It is a value, not global state: nothing is registered on import.
+ *
+ * @throws InvalidOptionError when an `extra` id is a built-in id or not lower-kebab-case
+ */
+export function createBackboneRegistry(extra: Readonly<Record<string, BackboneFactory>> = {}): BackboneRegistry {
+  for (const id of Object.keys(extra)) {
+    if (Object.hasOwn(BUILT_IN, id)) throw new InvalidOptionError(`extra.${id}`, `an id other than the built-in ones (${BACKBONE_IDS.join(', ')})`, id);
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw new InvalidOptionError(`extra.${id}`, 'a lower-kebab-case id', id);
+  }
+  const factories: Readonly<Record<string, BackboneFactory>> = Object.freeze({ ...BUILT_IN, ...extra });
+  const ids = Object.freeze(Object.keys(factories));
+  return {
+    ids,
+    create(id: string, config: BackboneConfig): BackboneAdapter {
+      const factory = Object.hasOwn(factories, id) ? factories[id] : undefined;
+      if (factory === undefined) throw new UnknownIdError('backbone', id, ids);
+      return factory(config);
+    },
+  };
+}
+
+/**
+ * Builds a built-in backbone by id (`'r2gen'`) from a JSON configuration; `adapter.getConfig()`
+ * of the result rebuilds the same adapter.
+ *
+ * @throws UnknownIdError for an id not in {@link BACKBONE_IDS}
+ */
+export function createBackbone(id: string, config: BackboneConfig): BackboneAdapter {
+  return createBackboneRegistry().create(id, config);
+}
