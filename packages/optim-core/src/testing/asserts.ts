@@ -115,11 +115,15 @@ export function assertWeightsBitwiseInvariant(
   });
 }
 
-/** P4: min_i ⟨g_i, A(G)⟩ ≥ −tol·‖A(G)‖·max_i‖g_i‖ (default tol 1e-9). */
+/**
+ * P4: min_i ⟨g_i, A(G)⟩ ≥ −tol·max(‖A(G)‖, 1e-6·max_i‖g_i‖)·max_i‖g_i‖ (default tol 1e-9). The floor
+ * keeps an output that is zero up to rounding (stationary inputs) from failing on 1e-16 noise.
+ */
 export function assertNonConflicting(agg: AggregatorUnderTest, rows: readonly ArrayLike<number>[], opts: AssertOptions = {}): void {
   const tol = opts.tol ?? 1e-9;
   const { direction } = agg.aggregate(rows, opts.ctx);
-  const bound = -tol * norm(direction) * maxRowNorm(rows);
+  const gMax = maxRowNorm(rows);
+  const bound = -tol * Math.max(norm(direction), 1e-6 * gMax) * gMax;
   rows.forEach((g, i) => {
     let inner = 0;
     for (let d = 0; d < g.length; d++) inner += (g[d] as number) * (direction[d] as number);
