@@ -58,6 +58,8 @@ export type { MMParetoOptions, MMParetoInfo } from './aggregators/mmpareto';
 // Diagnostics
 export { computeStepDiagnostics } from './diagnostics/step-diagnostics';
 export type { StepDiagnostics, StageDiagnostics, RectifyBranch } from './diagnostics/step-diagnostics';
+export { ConflictTracker } from './diagnostics/conflict-tracker';
+export type { ConflictSummary, ConflictTrackerState, PairConflictStats, EnergyRatioStats } from './diagnostics/conflict-tracker';
 
 // Loss weightings with state (scalarizers/)
 export type { Scalarizer, ScalarizerFeedback, ScalarizerOutput, ScalarizerRequirements } from './scalarizers/scalarizer';
