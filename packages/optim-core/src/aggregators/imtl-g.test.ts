@@ -81,4 +81,32 @@ describe('imtl-g', () => {
     expect(() => createIMTLG({ rcond: 1e-6 } as unknown as Record<string, never>)).toThrow(/`imtl-g.rcond`/);
     expect(createIMTLG().toConfig()).toEqual({ id: 'imtl-g', options: {} });
   });
+
+  it('float32 rows (the tfjs path) agree with float64 rows to 1e-5 relative', () => {
+    const rows = [[-0.4, 0.1, 0.3], [0.6, 0.1, 0.1], [0.05, -0.7, 0.2]];
+    const agg32 = gramianWeighted(createIMTLG());
+    const d64 = agg32.aggregate(rows).direction;
+    const d32 = agg32.aggregate(rows.map((r) => Float32Array.from(r))).direction;
+    const ref = Math.max(...Array.from(d64, Math.abs));
+    d64.forEach((v, d) => expect(Math.abs(d32[d]! - v)).toBeLessThanOrEqual(1e-5 * ref));
+  });
+});
+
+describe('imtl-g against the paper’s closed form (Liu et al. 2021, Eq. 9)', () => {
+  it('α_{2:K} = g_1Uᵀ(DUᵀ)⁻¹, α_1 = 1 − Σα_{2:K} for full-rank K = 3', () => {
+    fc.assert(fc.property(arbJacobian({ K: 3, n: [3, 9] }), (rows) => {
+      const u = rows.map((g) => g.map((x) => x / Math.sqrt(dot(g, g))));
+      const Dm = [1, 2].map((i) => rows[0]!.map((x, d) => x - rows[i]![d]!));
+      const Um = [1, 2].map((i) => u[0]!.map((x, d) => x - u[i]![d]!));
+      const A = Dm.map((dr) => Um.map((ur) => dot(dr, ur))); // (DUᵀ)_{ab} = ⟨D_a, U_b⟩
+      const b = Um.map((ur) => dot(rows[0]!, ur)); // g_1Uᵀ
+      // Solve xA = b (row vector): Aᵀxᵀ = bᵀ, 2×2 by Cramer's rule.
+      const det = A[0]![0]! * A[1]![1]! - A[0]![1]! * A[1]![0]!;
+      const x0 = (b[0]! * A[1]![1]! - b[1]! * A[1]![0]!) / det;
+      const x1 = (A[0]![0]! * b[1]! - A[0]![1]! * b[0]!) / det;
+      const expected = [1 - x0 - x1, x0, x1];
+      const w = agg.aggregate(rows).weights;
+      expected.forEach((e, i) => expect(Math.abs(w[i]! - e)).toBeLessThanOrEqual(1e-8 * Math.max(1, ...expected.map(Math.abs))));
+    }), FC);
+  });
 });

@@ -139,6 +139,15 @@ describe('pcgrad', () => {
       expect(w.toConfig().id).toBe('pcgrad');
     }
   });
+
+  it('float32 rows (the tfjs path) agree with float64 rows to 1e-5 relative', () => {
+    const rows = [[-0.4, 0.1, 0.3], [0.6, 0.1, 0.1], [0.05, -0.7, 0.2]];
+    const agg32 = gramianWeighted(createPCGrad());
+    const d64 = agg32.aggregate(rows).direction;
+    const d32 = agg32.aggregate(rows.map((r) => Float32Array.from(r))).direction;
+    const ref = Math.max(...Array.from(d64, Math.abs));
+    d64.forEach((v, d) => expect(Math.abs(d32[d]! - v)).toBeLessThanOrEqual(1e-5 * ref));
+  });
 });
 
 function gramOf(rows: number[][]): number[][] {

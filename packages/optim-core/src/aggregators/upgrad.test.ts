@@ -85,4 +85,13 @@ describe('upgrad', () => {
     const w = createUPGrad({ pref: [1, 1], regEps: 1e-4 });
     expect(createUPGrad(w.toConfig().options).toConfig()).toEqual({ id: 'upgrad', options: { pref: [1, 1], regEps: 1e-4 } });
   });
+
+  it('float32 rows (the tfjs path) agree with float64 rows to 1e-5 relative', () => {
+    const rows = [[-0.4, 0.1, 0.3], [0.6, 0.1, 0.1], [0.05, -0.7, 0.2]];
+    const agg32 = gramianWeighted(createUPGrad());
+    const d64 = agg32.aggregate(rows).direction;
+    const d32 = agg32.aggregate(rows.map((r) => Float32Array.from(r))).direction;
+    const ref = Math.max(...Array.from(d64, Math.abs));
+    d64.forEach((v, d) => expect(Math.abs(d32[d]! - v)).toBeLessThanOrEqual(1e-5 * ref));
+  });
 });
