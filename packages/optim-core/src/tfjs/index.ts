@@ -5,3 +5,5 @@ export type { ClipOption } from './clip';
 export type { LossesFn, ForwardStrategy } from './jacobian';
 export type { RepresentationLosses } from './representation';
 export { registerCameOptimizers } from './register';
+export { AdamW, ADAMW_DEFAULTS } from './adamw';
+export type { AdamWOptions, AdamWGroup } from './adamw';
