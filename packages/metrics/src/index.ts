@@ -41,3 +41,4 @@ export type { CeMetricsOptions } from './clinical/ce-metrics.js';
 export { CE_PROTOCOLS } from './clinical/protocols.js';
 export type { CeProtocol } from './clinical/protocols.js';
 export type { CeAverage, ClassScores } from './clinical/score.js';
+export { CHEXBERT_OBSERVATIONS, fromCheXbertClasses } from './clinical/chexbert.js';
