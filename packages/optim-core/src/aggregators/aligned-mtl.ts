@@ -1,7 +1,6 @@
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError, ShapeError } from '../errors';
 import { normalizeGramian } from '../gram/normalize';
 import { symEigen } from '../gram/sym-eigen';
-import { ShapeError } from '../errors';
 import type { Weighting } from '../types';
 import { defineWeighting } from './define-weighting';
 import { checkEnum, checkOptionKeys, checkWeightVector } from './options';

@@ -51,7 +51,7 @@ describe('createDWA', () => {
 
   it('validates options and epochs', () => {
     expect(DWA_DEFAULTS.temperature).toBe(2);
-    expect(() => createDWA({ temperature: 0 })).toThrow(/`temperature` should be a finite number > 0/);
+    expect(() => createDWA({ temperature: 0 })).toThrow(/`dwa.temperature` should be a finite number > 0/);
     const dwa = createDWA();
     dwa.init(2);
     expect(() => dwa.endEpoch()).toThrow(/empty epoch/);

@@ -5,9 +5,10 @@
  * `endEpoch`, so the weights are constant within an epoch.
  */
 import type { MethodConfig } from '../types';
+import { checkNumber, checkOptionKeys } from '../aggregators/options';
 import { ContractError, NonFiniteError } from '../errors';
 import type { Scalarizer, ScalarizerOutput } from './scalarizer';
-import { checkInitialised, checkKnownKeys, checkNonNegative, checkStateVector, checkTaskCount, checkVector } from './options';
+import { checkInitialised, checkStateVector, checkTaskCount, checkVector } from './options';
 import { softmax } from './softmax';
 
 /** Options of {@link createDWA}. */
@@ -34,8 +35,8 @@ export interface DWAInfo {
 
 /** Create the DWA loss weighting. */
 export function createDWA(options: DWAOptions = {}): Scalarizer<DWAState, DWAInfo> {
-  checkKnownKeys('dwa', options, ['temperature']);
-  const temperature = checkNonNegative('temperature', options.temperature ?? DWA_DEFAULTS.temperature, true);
+  checkOptionKeys('dwa', options, ['temperature']);
+  const temperature = checkNumber('dwa.temperature', options.temperature ?? DWA_DEFAULTS.temperature, { min: 0, minOpen: true });
 
   let K = 0;
   let sums: number[] = [];

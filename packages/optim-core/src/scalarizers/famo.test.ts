@@ -48,9 +48,9 @@ describe('createFAMO', () => {
 
   it('validates options', () => {
     expect(FAMO_DEFAULTS).toMatchObject({ lr: 0.025, weightDecay: 0.01, eps: 1e-8 });
-    expect(() => createFAMO({ weightDecay: -1 })).toThrow(/`weightDecay` should be a finite number ≥ 0/);
-    expect(() => createFAMO({ minLosses: [Number.NaN] })).toThrow(/`minLosses` should be an array of finite numbers/);
-    expect(() => createFAMO({ minLosses: [0] }).init(2)).toThrow(/`minLosses` should be an array of length K = 2/);
+    expect(() => createFAMO({ weightDecay: -1 })).toThrow(/`famo.weightDecay` should be a finite number ≥ 0/);
+    expect(() => createFAMO({ minLosses: [Number.NaN] })).toThrow(/`famo.minLosses` should be an array of finite numbers/);
+    expect(() => createFAMO({ minLosses: [0] }).init(2)).toThrow(/`famo.minLosses` should be an array of length K = 2/);
     expect(createFAMO().toString()).toBe('FAMO(lr=0.025, weightDecay=0.01, eps=1e-8)');
   });
 });

@@ -7,10 +7,11 @@
  * along (J_softmax)ᵀδ. Tasks whose log-loss fell less gain weight.
  */
 import type { MethodConfig } from '../types';
+import { checkNumber, checkOptionKeys } from '../aggregators/options';
 import { InvalidOptionError, UndefinedResultError } from '../errors';
 import { type ParameterOptimizerState, copyOptimizerState, initialOptimizerState, optimizerStep, restoreOptimizerState } from './parameter-optimizer';
 import type { Scalarizer, ScalarizerOutput } from './scalarizer';
-import { checkInitialised, checkKnownKeys, checkNonNegative, checkStateVector, checkTaskCount, checkVector } from './options';
+import { checkInitialised, checkStateVector, checkTaskCount, checkVector } from './options';
 import { softmax, softmaxVjp } from './softmax';
 
 /** Options of {@link createFAMO}. */
@@ -42,13 +43,13 @@ export interface FAMOInfo {
 
 /** Create the FAMO loss weighting. */
 export function createFAMO(options: FAMOOptions = {}): Scalarizer<FAMOState, FAMOInfo> {
-  checkKnownKeys('famo', options, ['lr', 'weightDecay', 'minLosses', 'eps']);
-  const lr = checkNonNegative('lr', options.lr ?? FAMO_DEFAULTS.lr, true);
-  const weightDecay = checkNonNegative('weightDecay', options.weightDecay ?? FAMO_DEFAULTS.weightDecay);
-  const eps = checkNonNegative('eps', options.eps ?? FAMO_DEFAULTS.eps);
+  checkOptionKeys('famo', options, ['lr', 'weightDecay', 'minLosses', 'eps']);
+  const lr = checkNumber('famo.lr', options.lr ?? FAMO_DEFAULTS.lr, { min: 0, minOpen: true });
+  const weightDecay = checkNumber('famo.weightDecay', options.weightDecay ?? FAMO_DEFAULTS.weightDecay, { min: 0 });
+  const eps = checkNumber('famo.eps', options.eps ?? FAMO_DEFAULTS.eps, { min: 0 });
   const minLossesOption = options.minLosses;
   if (minLossesOption !== undefined && (!Array.isArray(minLossesOption) || minLossesOption.some((x) => typeof x !== 'number' || !Number.isFinite(x)))) {
-    throw new InvalidOptionError('minLosses', 'an array of finite numbers', minLossesOption);
+    throw new InvalidOptionError('famo.minLosses', 'an array of finite numbers', minLossesOption);
   }
   const minLosses = minLossesOption === undefined ? undefined : [...minLossesOption];
 
@@ -69,7 +70,7 @@ export function createFAMO(options: FAMOOptions = {}): Scalarizer<FAMOState, FAM
     requires: { lossesAfter: true, gradNorms: false },
     init(k) {
       K = checkTaskCount(k);
-      if (minLosses !== undefined && minLosses.length !== K) throw new InvalidOptionError('minLosses', `an array of length K = ${K}`, minLosses);
+      if (minLosses !== undefined && minLosses.length !== K) throw new InvalidOptionError('famo.minLosses', `an array of length K = ${K}`, minLosses);
       logits = new Array<number>(K).fill(0);
       opt = initialOptimizerState(K);
     },

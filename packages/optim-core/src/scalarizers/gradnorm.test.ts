@@ -58,8 +58,8 @@ describe('createGradNorm', () => {
   it('validates options and feedback', () => {
     expect(GRADNORM_DEFAULTS.alpha).toBe(1.5);
     expect(gnRequires()).toEqual({ lossesAfter: false, gradNorms: true });
-    expect(() => createGradNorm({ alpha: -1 })).toThrow(/`alpha` should be a finite number ≥ 0/);
-    expect(() => createGradNorm({ libmtl: 'yes' as unknown as boolean })).toThrow(/`libmtl` should be a boolean/);
+    expect(() => createGradNorm({ alpha: -1 })).toThrow(/`gradnorm.alpha` should be a finite number ≥ 0/);
+    expect(() => createGradNorm({ libmtl: 'yes' as unknown as boolean })).toThrow(/`gradnorm.libmtl` should be a boolean/);
     const gn = createGradNorm();
     gn.init(2);
     expect(() => gn.update({ losses: [1, 1] })).toThrow(/`gradNorms` should be given/);

@@ -9,6 +9,7 @@
  * renormalisation), L(0) = the mean loss of the first epoch, and λ = 1 (no learning) during it.
  */
 import type { MethodConfig } from '../types';
+import { checkNumber, checkOptionKeys } from '../aggregators/options';
 import { ContractError, InvalidOptionError, NonFiniteError } from '../errors';
 import {
   type ParameterOptimizerKind,
@@ -20,7 +21,7 @@ import {
   restoreOptimizerState,
 } from './parameter-optimizer';
 import type { Scalarizer, ScalarizerOutput } from './scalarizer';
-import { checkInitialised, checkKnownKeys, checkNonNegative, checkStateVector, checkTaskCount, checkVector } from './options';
+import { checkInitialised, checkStateVector, checkTaskCount, checkVector } from './options';
 import { softmax, softmaxVjp } from './softmax';
 
 /** Options of {@link createGradNorm}. */
@@ -57,12 +58,12 @@ export interface GradNormInfo {
 
 /** Create the GradNorm loss weighting. */
 export function createGradNorm(options: GradNormOptions = {}): Scalarizer<GradNormState, GradNormInfo> {
-  checkKnownKeys('gradnorm', options, ['alpha', 'lr', 'optimizer', 'libmtl']);
-  const alpha = checkNonNegative('alpha', options.alpha ?? GRADNORM_DEFAULTS.alpha);
-  const lr = checkNonNegative('lr', options.lr ?? GRADNORM_DEFAULTS.lr, true);
-  const kind = checkOptimizerKind('optimizer', options.optimizer ?? GRADNORM_DEFAULTS.optimizer);
+  checkOptionKeys('gradnorm', options, ['alpha', 'lr', 'optimizer', 'libmtl']);
+  const alpha = checkNumber('gradnorm.alpha', options.alpha ?? GRADNORM_DEFAULTS.alpha, { min: 0 });
+  const lr = checkNumber('gradnorm.lr', options.lr ?? GRADNORM_DEFAULTS.lr, { min: 0, minOpen: true });
+  const kind = checkOptimizerKind('gradnorm.optimizer', options.optimizer ?? GRADNORM_DEFAULTS.optimizer);
   const libmtl = options.libmtl ?? GRADNORM_DEFAULTS.libmtl;
-  if (typeof libmtl !== 'boolean') throw new InvalidOptionError('libmtl', 'a boolean', libmtl);
+  if (typeof libmtl !== 'boolean') throw new InvalidOptionError('gradnorm.libmtl', 'a boolean', libmtl);
 
   let K = 0;
   let params: number[] = [];

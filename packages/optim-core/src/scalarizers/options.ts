@@ -1,23 +1,8 @@
 /**
- * Validation shared by the loss-weighting methods: options at construction, losses and states
- * at the public boundary. Errors name the option or field and what was expected.
+ * Validation shared by the loss-weighting methods at the public boundary: losses, feedback and
+ * restored states (options use the aggregators' checks). Errors name the option or field and what was expected.
  */
 import { InvalidOptionError, NonFiniteError, ShapeError, ContractError } from '../errors';
-
-/** Reject option keys the method does not know (a typo would otherwise be silently ignored). */
-export function checkKnownKeys(method: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new InvalidOptionError(key, `one of the ${method} options (${known.join(', ')})`, key);
-  }
-}
-
-/** A finite number, strictly positive when `positive`, otherwise ≥ 0. */
-export function checkNonNegative(option: string, value: unknown, positive = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw new InvalidOptionError(option, positive ? 'a finite number > 0' : 'a finite number ≥ 0', value);
-  }
-  return value;
-}
 
 /** A vector of K finite numbers (losses, norms, feedback). */
 export function checkVector(what: string, values: readonly number[] | undefined, K: number): readonly number[] {

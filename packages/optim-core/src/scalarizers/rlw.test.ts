@@ -34,6 +34,6 @@ describe('createRLW', () => {
       resumed.update({ losses: [1, 1] });
       expect([...resumed.lossWeights([1, 1]).weights]).toEqual([...a.lossWeights([1, 1]).weights]);
     }
-    expect(() => createRLW({ dist: 'uniform' } as unknown as Record<string, never>)).toThrow(/`dist` should be one of the rlw options/);
+    expect(() => createRLW({ dist: 'uniform' } as unknown as Record<string, never>)).toThrow(/`rlw.dist` should be one of the known options/);
   });
 });

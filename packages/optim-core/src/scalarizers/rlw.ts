@@ -5,9 +5,10 @@
  * so a resumed run draws the same sequence.
  */
 import type { MethodConfig } from '../types';
+import { checkOptionKeys } from '../aggregators/options';
 import { ContractError } from '../errors';
 import type { Scalarizer, ScalarizerOutput } from './scalarizer';
-import { checkInitialised, checkKnownKeys, checkStateVector, checkTaskCount, checkVector } from './options';
+import { checkInitialised, checkStateVector, checkTaskCount, checkVector } from './options';
 import { type RngState, createSeededRng } from './seeded-rng';
 import { softmax } from './softmax';
 
@@ -30,7 +31,7 @@ export interface RLWInfo {
 
 /** Create the RLW loss weighting. `init(K, seed)` seeds its RNG (default seed 0). */
 export function createRLW(options: RLWOptions = {}): Scalarizer<RLWState, RLWInfo> {
-  checkKnownKeys('rlw', options, []);
+  checkOptionKeys('rlw', options, []);
   let K = 0;
   let rng = createSeededRng(0);
   let sample: number[] = [];

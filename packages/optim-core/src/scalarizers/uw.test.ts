@@ -50,9 +50,9 @@ describe('createUW', () => {
   it('validates options, losses and call order', () => {
     expect(UW_DEFAULTS).toEqual({ initLogVar: 0, lr: 1e-3, optimizer: 'adam' });
     expect(Object.isFrozen(UW_DEFAULTS)).toBe(true);
-    expect(() => createUW({ lr: 0 })).toThrow(/`lr` should be a finite number > 0/);
-    expect(() => createUW({ optimizer: 'rmsprop' as 'sgd' })).toThrow(/`optimizer` should be 'adam' or 'sgd'/);
-    expect(() => createUW({ lrr: 1 } as object)).toThrow(/`lrr` should be one of the uw options/);
+    expect(() => createUW({ lr: 0 })).toThrow(/`uw.lr` should be a finite number > 0/);
+    expect(() => createUW({ optimizer: 'rmsprop' as 'sgd' })).toThrow(/`uw.optimizer` should be 'adam' or 'sgd'/);
+    expect(() => createUW({ lrr: 1 } as object)).toThrow(/`uw.lrr` should be one of the known options/);
     const uw = createUW({ initLogVar: -0.5 });
     expect(() => uw.lossWeights([1])).toThrow(/init\(K\)/);
     uw.init(2);

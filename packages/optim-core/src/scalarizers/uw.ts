@@ -7,6 +7,7 @@
  * Adam (or SGD) with `lr`, which is the same update when the hyperparameters match.
  */
 import type { MethodConfig } from '../types';
+import { checkNumber, checkOptionKeys } from '../aggregators/options';
 import {
   type ParameterOptimizerKind,
   type ParameterOptimizerState,
@@ -17,7 +18,7 @@ import {
   restoreOptimizerState,
 } from './parameter-optimizer';
 import type { Scalarizer, ScalarizerFeedback, ScalarizerOutput } from './scalarizer';
-import { checkInitialised, checkKnownKeys, checkNonNegative, checkStateVector, checkTaskCount, checkVector } from './options';
+import { checkInitialised, checkStateVector, checkTaskCount, checkVector } from './options';
 import { InvalidOptionError } from '../errors';
 
 /** Options of {@link createUW}. */
@@ -47,11 +48,11 @@ export interface UWInfo {
 
 /** Create the UW loss weighting. */
 export function createUW(options: UWOptions = {}): Scalarizer<UWState, UWInfo> {
-  checkKnownKeys('uw', options, ['initLogVar', 'lr', 'optimizer']);
+  checkOptionKeys('uw', options, ['initLogVar', 'lr', 'optimizer']);
   const initLogVar = options.initLogVar ?? UW_DEFAULTS.initLogVar;
-  if (typeof initLogVar !== 'number' || !Number.isFinite(initLogVar)) throw new InvalidOptionError('initLogVar', 'a finite number', initLogVar);
-  const lr = checkNonNegative('lr', options.lr ?? UW_DEFAULTS.lr, true);
-  const kind = checkOptimizerKind('optimizer', options.optimizer ?? UW_DEFAULTS.optimizer);
+  if (typeof initLogVar !== 'number' || !Number.isFinite(initLogVar)) throw new InvalidOptionError('uw.initLogVar', 'a finite number', initLogVar);
+  const lr = checkNumber('uw.lr', options.lr ?? UW_DEFAULTS.lr, { min: 0, minOpen: true });
+  const kind = checkOptimizerKind('uw.optimizer', options.optimizer ?? UW_DEFAULTS.optimizer);
   const config = { initLogVar, lr, optimizer: kind };
 
   let K = 0;
