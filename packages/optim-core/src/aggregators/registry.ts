@@ -41,6 +41,11 @@ export interface MethodEntry<Id extends string, Options, Info extends object> {
   readonly properties: MethodProperties;
   /** Gram weightings are pure; stateful loss weightings live in `scalarizers/`. */
   readonly stateful: false;
+  /**
+   * True when the method takes the backbone's loss weights ω as its `weights` option (a
+   * trainer passes them; the others read ω from the step context for diagnostics only).
+   */
+  readonly taskWeighted: boolean;
 }
 
 function method<Id extends string, Options, Info extends object>(
@@ -52,7 +57,7 @@ function method<Id extends string, Options, Info extends object>(
 /** The method table: one line per Gram weighting. */
 export const METHODS = Object.freeze([
   method({
-    id: 'came-grad', create: createCameGrad, defaults: CAME_GRAD_DEFAULTS, stateful: false,
+    id: 'came-grad', create: createCameGrad, defaults: CAME_GRAD_DEFAULTS, stateful: false, taskWeighted: true,
     paper: 'Zhang, Hao, Wang, Guo, ICML 2026 (arXiv 2605.22635)',
     properties: {
       permutationEquivariant: true, scaleEquivariant: true,
@@ -61,7 +66,7 @@ export const METHODS = Object.freeze([
     },
   }),
   method({
-    id: 'linear', create: createLinear, defaults: LINEAR_DEFAULTS, stateful: false,
+    id: 'linear', create: createLinear, defaults: LINEAR_DEFAULTS, stateful: false, taskWeighted: true,
     paper: 'linear scalarisation (sum / mean / weighted)',
     properties: {
       permutationEquivariant: true, scaleEquivariant: true, nonConflicting: false,
@@ -69,7 +74,7 @@ export const METHODS = Object.freeze([
     },
   }),
   method({
-    id: 'cagrad', create: createCAGrad, defaults: CAGRAD_DEFAULTS, stateful: false,
+    id: 'cagrad', create: createCAGrad, defaults: CAGRAD_DEFAULTS, stateful: false, taskWeighted: false,
     paper: 'Liu, Liu, Jin, Stone, Liu, NeurIPS 2021',
     properties: {
       permutationEquivariant: true, scaleEquivariant: true, nonConflicting: 'for c ≥ 1',
@@ -77,20 +82,20 @@ export const METHODS = Object.freeze([
     },
   }),
   method({
-    id: 'mgda', create: createMGDA, defaults: MGDA_DEFAULTS, stateful: false,
+    id: 'mgda', create: createMGDA, defaults: MGDA_DEFAULTS, stateful: false, taskWeighted: false,
     paper: 'Désidéri 2012; Sener & Koltun, NeurIPS 2018',
     properties: {
       permutationEquivariant: true, scaleEquivariant: 'normalize none only (l2 is homogeneous of degree 0)',
       nonConflicting: true, linearUnderScaling: false, stronglyStationary: false,
     },
   }),
-  method({ id: 'pcgrad', create: createPCGrad, defaults: PCGRAD_DEFAULTS, stateful: false, paper: 'Yu et al., NeurIPS 2020', properties: { permutationEquivariant: false, scaleEquivariant: true, nonConflicting: 'no for K ≥ 3 (tianheyu927/PCGrad issue 9)', linearUnderScaling: false, stronglyStationary: false } }),
-  method({ id: 'imtl-g', create: createIMTLG, defaults: IMTL_G_DEFAULTS, stateful: false, paper: 'Liu et al., ICLR 2021', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: false, linearUnderScaling: false, stronglyStationary: false } }),
-  method({ id: 'nash-mtl', create: createNashMTL, defaults: NASH_MTL_DEFAULTS, stateful: false, paper: 'Navon et al., ICML 2022', properties: { permutationEquivariant: true, scaleEquivariant: 'with maxNorm 0 (clipping is scale-dependent by design)', nonConflicting: 'when defined (throws when 0 ∈ conv{g_i})', linearUnderScaling: false, stronglyStationary: 'no: throws on weakly stationary G' } }),
-  method({ id: 'aligned-mtl', create: createAlignedMTL, defaults: ALIGNED_MTL_DEFAULTS, stateful: false, paper: 'Senushkin et al., CVPR 2023', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: false, linearUnderScaling: false, stronglyStationary: false } }),
-  method({ id: 'upgrad', create: createUPGrad, defaults: UPGRAD_DEFAULTS, stateful: false, paper: 'Quinton & Rey, arXiv 2406.16232 (2024)', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: true, linearUnderScaling: true, stronglyStationary: true } }),
-  method({ id: 'dualproj', create: createDualProj, defaults: DUALPROJ_DEFAULTS, stateful: false, paper: 'Quinton & Rey, arXiv 2406.16232 (2024)', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: true, linearUnderScaling: false, stronglyStationary: true } }),
-  method({ id: 'mmpareto', create: createMMPareto, defaults: MMPARETO_DEFAULTS, stateful: false, paper: 'Wei & Hu, ICML 2024', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: true, linearUnderScaling: false, stronglyStationary: 'no: returns 0 when 0 ∈ conv{g_i}' } }),
+  method({ id: 'pcgrad', create: createPCGrad, defaults: PCGRAD_DEFAULTS, stateful: false, taskWeighted: false, paper: 'Yu et al., NeurIPS 2020', properties: { permutationEquivariant: false, scaleEquivariant: true, nonConflicting: 'no for K ≥ 3 (tianheyu927/PCGrad issue 9)', linearUnderScaling: false, stronglyStationary: false } }),
+  method({ id: 'imtl-g', create: createIMTLG, defaults: IMTL_G_DEFAULTS, stateful: false, taskWeighted: false, paper: 'Liu et al., ICLR 2021', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: false, linearUnderScaling: false, stronglyStationary: false } }),
+  method({ id: 'nash-mtl', create: createNashMTL, defaults: NASH_MTL_DEFAULTS, stateful: false, taskWeighted: false, paper: 'Navon et al., ICML 2022', properties: { permutationEquivariant: true, scaleEquivariant: 'with maxNorm 0 (clipping is scale-dependent by design)', nonConflicting: 'when defined (throws when 0 ∈ conv{g_i})', linearUnderScaling: false, stronglyStationary: 'no: throws on weakly stationary G' } }),
+  method({ id: 'aligned-mtl', create: createAlignedMTL, defaults: ALIGNED_MTL_DEFAULTS, stateful: false, taskWeighted: false, paper: 'Senushkin et al., CVPR 2023', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: false, linearUnderScaling: false, stronglyStationary: false } }),
+  method({ id: 'upgrad', create: createUPGrad, defaults: UPGRAD_DEFAULTS, stateful: false, taskWeighted: false, paper: 'Quinton & Rey, arXiv 2406.16232 (2024)', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: true, linearUnderScaling: true, stronglyStationary: true } }),
+  method({ id: 'dualproj', create: createDualProj, defaults: DUALPROJ_DEFAULTS, stateful: false, taskWeighted: false, paper: 'Quinton & Rey, arXiv 2406.16232 (2024)', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: true, linearUnderScaling: false, stronglyStationary: true } }),
+  method({ id: 'mmpareto', create: createMMPareto, defaults: MMPARETO_DEFAULTS, stateful: false, taskWeighted: false, paper: 'Wei & Hu, ICML 2024', properties: { permutationEquivariant: true, scaleEquivariant: true, nonConflicting: true, linearUnderScaling: false, stronglyStationary: 'no: returns 0 when 0 ∈ conv{g_i}' } }),
 ] as const);
 
 type Methods = (typeof METHODS)[number];
