@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { AdamW } from './adamw';
 import { MultiTaskOptimizer } from './multi-task-optimizer';
 import { registerCameOptimizers } from './register';
 import { createTwoTaskModel } from './two-task-model.fixture';
@@ -16,8 +17,10 @@ describe('exact resume', () => {
     ['adam', () => tf.train.adam(0.05, 0.9, 0.999, 1e-7)],
     ['sgd with momentum', () => tf.train.momentum(0.1, 0.9)],
     ['rmsprop', () => tf.train.rmsprop(0.01, 0.9, 0.5, 1e-7, true)],
+    ['adamw', () => new AdamW({ learningRate: 0.05, weightDecay: 0.01 })],
   ] as const) {
     test(`${label}: N steps, save, M steps == restore into a fresh optimizer, M steps (bitwise, cpu)`, async () => {
+      registerCameOptimizers(); // AdamW's class name must resolve in fromConfig below.
       const model = createTwoTaskModel(`resume-${label}`, 53);
       const options = { variables: model.variables, method: { id: 'came-grad', options: { weights: [1, 4] } } } as const;
       const opt = new MultiTaskOptimizer({ inner: makeInner(), ...options });
