@@ -1,8 +1,8 @@
 /**
  * GradNorm (Chen, Badrinarayanan, Lee & Rabinovich, ICML 2018, eqs. 1–2; mtl-methods.md §4.3).
- * With n_i = ‖∇_W L_i‖ (unweighted, from `feedback.gradNorms`): G_i = w_i·n_i, Ḡ = mean G,
+ * With n_i = ‖∇_W L_i‖ (unweighted, from `feedback.gradNorms`): G_i = |w_i|·n_i, Ḡ = mean G,
  * r_i = L̃_i / mean L̃ with L̃_i = L_i/L_i(0), and L_grad = Σ|G_i − Ḡ·r_i^α| where the bracket is a
- * constant. So ∂L_grad/∂w_i = sign(G_i − Ḡr_i^α)·n_i; w takes one optimizer step and is
+ * constant. So ∂L_grad/∂w_i = sign(G_i − Ḡr_i^α)·sign(w_i)·n_i; w takes one optimizer step and is
  * renormalised to Σw = K. L_i(0) is the loss of the first `update`.
  *
  * `libmtl: true` reproduces LibMTL's variant: w = K·softmax(s) with s learnable (no
@@ -109,14 +109,15 @@ export function createGradNorm(options: GradNormOptions = {}): Scalarizer<GradNo
       if (initialLosses === null) initialLosses = [...L];
       const L0 = initialLosses;
       const w = currentWeights();
-      const G = w.map((wi, i) => wi * n[i]!);
+      // G_i = ‖∇_W(w_i L_i)‖ = |w_i|·n_i, so ∂G_i/∂w_i = sign(w_i)·n_i.
+      const G = w.map((wi, i) => Math.abs(wi) * n[i]!);
       const Gbar = G.reduce((a, b) => a + b, 0) / K;
       const ratio = L.map((Li, i) => Li / L0[i]!);
       const meanRatio = ratio.reduce((a, b) => a + b, 0) / K;
       const dLdw = G.map((Gi, i) => {
         const target = Gbar * (ratio[i]! / meanRatio) ** alpha;
         if (!Number.isFinite(target)) throw new NonFiniteError('gradnorm target Ḡ·r^α (is an initial loss 0?)', i, target);
-        return Math.sign(Gi - target) * n[i]!;
+        return Math.sign(Gi - target) * Math.sign(w[i]!) * n[i]!;
       });
       const grad = libmtl ? softmaxVjp(softmax(params), dLdw).map((g) => K * g) : dLdw;
       const next = optimizerStep(kind, params, grad, opt, lr, 0);
