@@ -48,7 +48,7 @@ describe('memory on MIMIC-scale lists', () => {
       if (k > 5) peak = Math.max(peak, used());
       if (k === 30) break;
     }
-    // Decoding the whole list would need N·32·32·3·4 bytes ≈ 1.5 GB; a few batches are ~1 MB.
+    // Decoding the whole list would need N·32·32·3·4 bytes ≈ 600 MB; a few batches are ~1 MB.
     expect(peak - atWarm).toBeLessThan(48 * 2 ** 20);
   });
 });
