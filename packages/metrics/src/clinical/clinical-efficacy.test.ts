@@ -154,7 +154,7 @@ describe('clinicalEfficacy: properties', () => {
         const b = clinicalEfficacy(order.map((i) => pred[i]!), order.map((i) => ref[i]!), opts);
         expect([b.precision, b.recall, b.f1, b.accuracy]).toEqual([a.precision, a.recall, a.f1, a.accuracy].map((x) => expect.closeTo(x, 12)));
       }),
-      { seed: 20260, numRuns: 200 },
+      { seed: 20260, numRuns: 100 },
     );
   });
 
@@ -181,7 +181,7 @@ describe('clinicalEfficacy: properties', () => {
         expect(b.f1).toBeCloseTo(a.f1, 12);
         for (const x of [a.precision, a.recall, a.f1]) expect(x >= 0 && x <= 1).toBe(true);
       }),
-      { seed: 20262, numRuns: 200 },
+      { seed: 20262, numRuns: 100 },
     );
   });
 });

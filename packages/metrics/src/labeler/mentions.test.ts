@@ -43,7 +43,7 @@ describe('extractMentions over the whole report', () => {
         const text = cleanForLabeler(words.join(' '));
         expect(fast(text)).toEqual(naive(text));
       }),
-      { seed: 31337, numRuns: 400 },
+      { seed: 31337, numRuns: 200 },
     );
   });
 
