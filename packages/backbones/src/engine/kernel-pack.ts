@@ -85,6 +85,7 @@ export function installWasmKernelPack(options: WasmKernelPackOptions = {}): Inst
   const added: string[] = [];
   const replaced: string[] = [];
   const saved: KernelConfig[] = [];
+  const mine: KernelConfig[] = [];
   const put = (name: string, kernel: KernelCall, list: string[]): void => {
     const previous = getKernel(name, BACKEND);
     if (previous !== undefined) {
@@ -101,6 +102,7 @@ export function installWasmKernelPack(options: WasmKernelPackOptions = {}): Inst
     if (previous?.setupFunc !== undefined) config.setupFunc = previous.setupFunc;
     if (previous !== undefined) config.stock = previous;
     registerKernel(config);
+    mine.push(config);
     list.push(name);
   };
 
@@ -119,9 +121,9 @@ export function installWasmKernelPack(options: WasmKernelPackOptions = {}): Inst
     added,
     replaced,
     uninstall(): void {
-      for (const name of [...added, ...replaced]) {
-        const current = getKernel(name, BACKEND) as MarkedConfig | undefined;
-        if (current?.[PACK_MARK] === true) unregisterKernel(name, BACKEND);
+      // Only this install's own configs: a later install may have replaced them already.
+      for (const config of mine) {
+        if (getKernel(config.kernelName, BACKEND) === config) unregisterKernel(config.kernelName, BACKEND);
       }
       for (const config of saved) {
         if (getKernel(config.kernelName, BACKEND) === undefined) registerKernel(config);
