@@ -1,5 +1,5 @@
 // Labeler and CE throughput over BENCH_SIZE reports synthesised from IU X-Ray text.
-// Run: pnpm --filter @came-grad/metrics build && pnpm --filter @came-grad/metrics exec tsx bench/labeler.ts
+// Run: pnpm --filter @came-grad/metrics build && pnpm --filter @came-grad/metrics bench (bench/run.ts), or tsx bench/labeler.ts alone.
 // It imports the built package (dist), i.e. what users run.
 import { performance } from 'node:perf_hooks';
 import { CE_PROTOCOLS, LABELER_VERSION, clinicalEfficacy, labelReports } from '@came-grad/metrics';
