@@ -21,7 +21,7 @@ import { resolveImageTransform } from './images/image-transform.js';
 import type { ImageTransform } from './images/image-transform.js';
 import { labelAll } from './labels/report-labels.js';
 import type { LabelStats } from './labels/report-labels.js';
-import type { BatchCursor } from './train-batch.js';
+import type { ArrayWithShape, BatchCursor } from './train-batch.js';
 
 /** Dataset kinds and their R2Gen defaults. */
 export type DatasetKind = 'iu_xray' | 'mimic_cxr' | 'synth-cxr';
@@ -91,6 +91,16 @@ export interface BatchOptions {
   readonly withLabels?: boolean;
   /** Include prior-study inputs (default: when priors were linked). */
   readonly withPrior?: boolean;
+  /**
+   * Cluster id of every sample of the split, indexed like `records(split)` (WCL's report
+   * clusters, computed by the caller); each batch gets its rows as `aux.clusterId`.
+   */
+  readonly clusterIds?: Int32Array;
+  /**
+   * Retrieval memory of every sample of the split, [N, k, d] (PromptMRG/REVTAF's retrieved report
+   * embeddings, computed by the caller); each batch gets its rows as `aux.retrievedMemory`.
+   */
+  readonly retrievedMemory?: ArrayWithShape<Float32Array, readonly [number, number, number]>;
 }
 
 /** A loaded dataset. */
@@ -265,6 +275,16 @@ export async function loadR2GenDataset(options: R2GenDatasetOptions): Promise<R2
       if (withPrior && priors === undefined) throw new DatasetOptionError('withPrior', 'false when the dataset was loaded with priors: false', withPrior);
       const withLabels = o.withLabels ?? labelCodes !== undefined;
       if (withLabels && labelCodes === undefined) throw new DatasetOptionError('withLabels', 'false when the dataset was loaded with labels: false', withLabels);
+      if (o.clusterIds !== undefined && (!(o.clusterIds instanceof Int32Array) || o.clusterIds.length !== n)) {
+        throw new DatasetOptionError('clusterIds', `an Int32Array of length ${n} (the ${o.split} split's size)`, o.clusterIds);
+      }
+      const mem = o.retrievedMemory;
+      if (mem !== undefined) {
+        const [rows, k, d] = mem.shape;
+        if (!(mem.data instanceof Float32Array) || rows !== n || !(k >= 1 && d >= 1) || mem.data.length !== n * k * d) {
+          throw new DatasetOptionError('retrievedMemory', `a Float32Array of shape [${n}, k, d] (the ${o.split} split's size first)`, mem.shape);
+        }
+      }
       const train = o.split === 'train';
       return streamBatches(
         {
@@ -290,6 +310,8 @@ export async function loadR2GenDataset(options: R2GenDatasetOptions): Promise<R2
           withLabels,
           withPrior,
           prefetch,
+          clusterIds: o.clusterIds,
+          retrievedMemory: o.retrievedMemory,
         },
       );
     },

@@ -38,9 +38,9 @@ export interface TrainBatchAux {
   readonly priorReportMask?: ArrayWithShape<Float32Array, readonly [number, number]>;
   /** [B] 1 when the sample has a prior study, else 0 (DDaTR gates the prior stream with it). */
   readonly hasProgress?: ArrayWithShape<Float32Array, readonly [number]>;
-  /** [B] report-cluster id per sample (WCL); supplied by the caller, never computed here. */
+  /** [B] report-cluster id per sample (WCL); rows of the caller's `clusterIds` batch option. */
   readonly clusterId?: ArrayWithShape<Int32Array, readonly [number]>;
-  /** [B, k, d] retrieved report embeddings (PromptMRG/REVTAF); supplied by the caller. */
+  /** [B, k, d] retrieved report embeddings (PromptMRG/REVTAF); rows of the caller's `retrievedMemory` option. */
   readonly retrievedMemory?: ArrayWithShape<Float32Array, readonly [number, number, number]>;
 }
 

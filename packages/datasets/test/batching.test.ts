@@ -108,6 +108,24 @@ describe('batches', () => {
     for (let i = 0; i < l14.length; i++) expect(l4[i]).toBe(({ 1: 1, 0: 2, [-1]: 3, [-2]: 0 } as Record<number, number>)[l14[i] as number]);
   });
 
+  it('slices caller-computed per-sample arrays (cluster ids, retrieval memory) into each batch', async () => {
+    const n = ds.sizes.train;
+    const clusterIds = Int32Array.from({ length: n }, (_, i) => 100 + i);
+    const memData = Float32Array.from({ length: n * 3 * 2 }, (_, i) => i);
+    const run = await collect({ split: 'train', batchSize: 5, seed: 2, clusterIds, retrievedMemory: { data: memData, shape: [n, 3, 2] } });
+    const index = new Map(ds.records('train').map((r, i) => [r.id, i]));
+    for (const { batch } of run) {
+      expect(batch.aux.retrievedMemory?.shape).toEqual([batch.size, 3, 2]);
+      batch.ids.forEach((id, b) => {
+        const i = index.get(id) as number;
+        expect(batch.aux.clusterId?.data[b]).toBe(100 + i);
+        expect(Array.from(batch.aux.retrievedMemory?.data.subarray(b * 6, b * 6 + 6) ?? [])).toEqual(Array.from(memData.subarray(i * 6, i * 6 + 6)));
+      });
+    }
+    expect(() => ds.batches({ split: 'train', batchSize: 5, clusterIds: new Int32Array(n + 1) })).toThrow(/`clusterIds` should be an Int32Array of length/);
+    expect(() => ds.batches({ split: 'train', batchSize: 5, retrievedMemory: { data: new Float32Array(6), shape: [1, 3, 2] } })).toThrow(/`retrievedMemory`/);
+  });
+
   it('rejects cursors that do not fit the split', () => {
     expect(() => ds.batches({ split: 'train', batchSize: 4, cursor: { epoch: 0, position: ds.sizes.train + 1 } })).toThrow(CursorError);
     expect(() => ds.batches({ split: 'train', batchSize: 4, cursor: { epoch: -1, position: 0 } })).toThrow(/`cursor.epoch` should be an integer ≥ 0/);

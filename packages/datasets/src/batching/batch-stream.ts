@@ -10,7 +10,7 @@ import type { ImageTransform } from '../images/image-transform.js';
 import { loadImageInto } from '../images/load-image.js';
 import { LABEL_BLANK } from '../labels/report-labels.js';
 import { createRandom, deriveSeed } from '../random/seeded-random.js';
-import type { BatchCursor, TrainBatch, TrainBatchAux } from '../train-batch.js';
+import type { ArrayWithShape, BatchCursor, TrainBatch, TrainBatchAux } from '../train-batch.js';
 import { planBatches } from './epoch-order.js';
 import type { PlanOptions, PlannedBatch } from './epoch-order.js';
 
@@ -45,6 +45,10 @@ export interface StreamOptions extends PlanOptions {
   readonly withPrior: boolean;
   /** Batches decoded ahead of the consumer, ≥ 0. */
   readonly prefetch: number;
+  /** Caller-computed cluster id per sample of the split ([N]), sliced into `aux.clusterId`. */
+  readonly clusterIds: Int32Array | undefined;
+  /** Caller-computed retrieval memory per sample ([N, k, d]), sliced into `aux.retrievedMemory`. */
+  readonly retrievedMemory: ArrayWithShape<Float32Array, readonly [number, number, number]> | undefined;
 }
 
 /** CheXpert code (1/0/−1/blank) → CheXbert class index (0 blank, 1 pos, 2 neg, 3 unc). */
@@ -122,6 +126,21 @@ async function assemble(src: SplitSource, plan: PlannedBatch, o: StreamOptions):
     aux.priorReportIds = { data: priorIds, shape: [B, T] };
     aux.priorReportMask = { data: priorMask, shape: [B, T] };
     aux.hasProgress = { data: hasProgress, shape: [B] };
+  }
+  if (o.clusterIds !== undefined) {
+    const c = new Int32Array(B);
+    for (let b = 0; b < B; b++) c[b] = o.clusterIds[plan.indices[b] as number] as number;
+    aux.clusterId = { data: c, shape: [B] };
+  }
+  if (o.retrievedMemory !== undefined) {
+    const [, k, d] = o.retrievedMemory.shape;
+    const row = k * d;
+    const m = new Float32Array(B * row);
+    for (let b = 0; b < B; b++) {
+      const i = plan.indices[b] as number;
+      m.set(o.retrievedMemory.data.subarray(i * row, (i + 1) * row), b * row);
+    }
+    aux.retrievedMemory = { data: m, shape: [B, k, d] };
   }
   return {
     batch: {
