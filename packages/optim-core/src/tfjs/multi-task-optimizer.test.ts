@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createAggregator } from '../aggregators/registry';
+import { readFileSync } from 'node:fs';
+import { createAggregator, createWeighting } from '../aggregators/registry';
 import { CameError, InvalidOptionError, ShapeError } from '../errors';
 import { MultiTaskOptimizer } from './multi-task-optimizer';
 import { RecordingOptimizer, createTwoTaskModel, flatValues } from './two-task-model.fixture';
@@ -116,6 +117,8 @@ describe('MultiTaskOptimizer, paramScope all', () => {
       return recorded(probe);
     })();
     const opt = new MultiTaskOptimizer({ inner: tf.train.sgd(0.5), variables: model.variables });
+    opt.learningRate = 0.3;
+    expect(opt.learningRate).toBe(0.3);
     opt.setLearningRate(0.125);
     expect(opt.learningRate).toBe(0.125);
     const before = model.snapshot();
@@ -272,6 +275,39 @@ describe('validation', () => {
       expect(String(e)).toMatch(/length 2/);
     }
     expect(() => opt.setLearningRate(-1)).toThrow('`learningRate` should be');
+    model.dispose();
+  });
+});
+
+describe('method forms and the README', () => {
+  test('an id, a { id, options } config, a Weighting and an Aggregator give the same step', () => {
+    const model = createTwoTaskModel('forms', 73);
+    const forms = ['cagrad', { id: 'cagrad', options: {} }, createWeighting('cagrad'), createAggregator('cagrad')] as const;
+    const out = forms.map((method) => {
+      const inner = new RecordingOptimizer();
+      const res = new MultiTaskOptimizer({ inner, method, variables: model.variables }).step(model.losses);
+      expect(res.info).toHaveProperty('diagnostics');
+      return recorded(inner);
+    });
+    for (const o of out) expect(o).toEqual(out[0]);
+    model.dispose();
+  });
+
+  test("the README's tfjs example runs as written", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## TensorFlow.js binding'));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    expect(code.split('\n').length).toBeLessThanOrEqual(16);
+    const body = code.split('\n').filter((line) => !line.startsWith('import ')).join('\n');
+    const model = createTwoTaskModel('readme', 79);
+    const logged: unknown[][] = [];
+    const log = { info: (...a: unknown[]) => logged.push(a), warn: (...a: unknown[]) => logged.push(a) };
+    const adapter = { trainableVariables: model.variables, losses: () => model.losses() };
+    new Function('tf', 'MultiTaskOptimizer', 'model', 'batch', 'log', 'schedule', 'epoch', body)(
+      tf, MultiTaskOptimizer, adapter, null, log, (e: number) => 1e-4 / (1 + e), 1,
+    );
+    expect(logged).toHaveLength(1);
+    expect((logged[0]?.[0] as Float64Array).length).toBe(2);
     model.dispose();
   });
 });

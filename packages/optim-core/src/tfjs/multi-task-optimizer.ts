@@ -106,9 +106,13 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     return this.skipped;
   }
 
-  /** The inner optimizer's learning rate. */
+  /** The inner optimizer's learning rate; assigning it forwards the change like {@link setLearningRate}. */
   get learningRate(): number | undefined {
     return getInnerLearningRate(this.inner);
+  }
+
+  set learningRate(lr: number | undefined) {
+    setInnerLearningRate(this.inner, lr as number);
   }
 
   /** Forwards a learning-rate change (a schedule) to the inner optimizer (came-grad.md §8.9). */
