@@ -27,7 +27,7 @@ export type { SymEigen } from './gram/sym-eigen';
 
 // Aggregators
 export { gramianWeighted } from './aggregators/aggregator';
-export type { Aggregator, AggregateResult, AggregationInfo, GramWeightsResult } from './aggregators/aggregator';
+export type { Aggregator, AggregateOptions, AggregateResult, AggregationInfo, GramWeightsResult } from './aggregators/aggregator';
 export { defineWeighting } from './aggregators/define-weighting';
 export type { WeightingSpec } from './aggregators/define-weighting';
 export { createAggregator, createWeighting, getMethod, METHODS, AGGREGATOR_IDS } from './aggregators/registry';

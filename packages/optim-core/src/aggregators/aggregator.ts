@@ -21,6 +21,12 @@ export interface AggregateResult<Info extends object> extends GramWeightsResult<
   readonly direction: Float64Array;
 }
 
+/** Options of {@link Aggregator.aggregate}. */
+export interface AggregateOptions {
+  /** A reusable Float64Array(D) for the direction; it is overwritten and returned. */
+  readonly out?: Float64Array;
+}
+
 /**
  * A multi-task gradient aggregator over plain arrays. `aggregate` forms M = GGᵀ (float64), runs the
  * weighting in K-space and combines the rows; `weights` is the Gram-level entry for bindings that
@@ -30,7 +36,8 @@ export interface Aggregator<Info extends object = object> {
   readonly id: string;
   /** The pure K-space map this aggregator runs. */
   readonly weighting: Weighting<Info>;
-  aggregate(rows: GradientRows, ctx?: StepContext): AggregateResult<Info>;
+  /** `options.out` (length D) receives the direction instead of a new array (see `combine`). */
+  aggregate(rows: GradientRows, ctx?: StepContext, options?: AggregateOptions): AggregateResult<Info>;
   weights(gram: GramianLike, ctx?: StepContext): GramWeightsResult<Info>;
   toConfig(): MethodConfig;
   toString(): string;
@@ -52,10 +59,10 @@ export function gramianWeighted<Info extends object>(weighting: Weighting<Info>)
   return {
     id: weighting.id,
     weighting,
-    aggregate(rows, ctx) {
+    aggregate(rows, ctx, options) {
       const gram = gramian(rows);
       const result = run(gram, ctx);
-      return { ...result, direction: combine(rows, result.weights) };
+      return { ...result, direction: combine(rows, result.weights, options?.out) };
     },
     weights(gram, ctx) {
       return run(toGramian(gram), ctx);

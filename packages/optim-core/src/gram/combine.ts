@@ -11,37 +11,59 @@ const BLOCK = 1024;
  *
  * Throws `ShapeError` for ragged rows or a weight vector of the wrong length, and
  * `NonFiniteError` for a non-finite weight or a non-finite entry in a row. Rows are scanned for
- * finiteness only when the output is non-finite, so valid input pays one pass over the output.
+ * finiteness only when the output is non-finite, which is probed block by block while it is in cache.
+ *
+ * `out` (optional, length D) receives the result instead of a new array. Where fresh memory is
+ * expensive (first-touch page faults cost more than the arithmetic in some VMs), a training loop can
+ * reuse one buffer across steps. It is fully overwritten; it must not alias a row.
  */
-export function combine(rows: GradientRows, weights: ArrayLike<number>): Float64Array {
+export function combine(rows: GradientRows, weights: ArrayLike<number>, out?: Float64Array): Float64Array {
   const { K, D } = checkRowShape(rows);
   if (weights.length !== K) throw new ShapeError('weights', `length ${K} (one per row)`, `length ${weights.length}`);
   for (let i = 0; i < K; i++) {
     if (!Number.isFinite(weights[i])) throw new NonFiniteError('weights', i, weights[i]);
   }
-  const out = new Float64Array(D);
+  if (out !== undefined && out.length !== D) throw new ShapeError('out', `a Float64Array of length ${D}`, `length ${out.length}`);
+  const dst = out ?? new Float64Array(D);
   for (let start = 0; start < D; start += BLOCK) {
     const end = Math.min(D, start + BLOCK);
-    combineBlock(rows, weights, K, start, end, out);
+    combineBlock(rows, weights, K, start, end, dst);
+    // x·0 is NaN exactly for non-finite x: one multiply-add per entry while the block is in cache.
+    let probe = 0;
+    for (let d = start; d < end; d++) probe += (dst[d] as number) * 0;
+    if (probe !== 0) throwNonFiniteCombination(rows, dst, start, end);
   }
-  for (let d = 0; d < D; d++) {
-    if (!Number.isFinite(out[d])) {
-      for (let i = 0; i < K; i++) {
-        const row = rows[i] as ArrayLike<number>;
-        const at = findNonFinite(row);
-        if (at >= 0) throw new NonFiniteError(`rows[${i}]`, at, Number(row[at]));
-      }
-      throw new NonFiniteError('combination (overflow)', d, out[d]);
-    }
+  return dst;
+}
+
+function throwNonFiniteCombination(rows: GradientRows, dst: Float64Array, start: number, end: number): never {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as ArrayLike<number>;
+    const at = findNonFinite(row);
+    if (at >= 0) throw new NonFiniteError(`rows[${i}]`, at, Number(row[at]));
   }
-  return out;
+  let d = start;
+  while (d < end && Number.isFinite(dst[d])) d++;
+  throw new NonFiniteError('combination (overflow)', d, dst[d]);
 }
 
 function combineBlock(
   rows: GradientRows, w: ArrayLike<number>, K: number, start: number, end: number, out: Float64Array,
 ): void {
-  // Four rows per pass: one load and one store of the output per four multiply-adds.
-  let i = 0;
+  // The first pass writes (the output may hold stale values); later passes take four rows at a
+  // time: one load and one store of the output per four multiply-adds.
+  let i: number;
+  if (K >= 2) {
+    const r0 = rows[0] as ArrayLike<number>, r1 = rows[1] as ArrayLike<number>;
+    const w0 = w[0] as number, w1 = w[1] as number;
+    for (let d = start; d < end; d++) out[d] = w0 * (r0[d] as number) + w1 * (r1[d] as number);
+    i = 2;
+  } else {
+    const r0 = rows[0] as ArrayLike<number>;
+    const w0 = w[0] as number;
+    for (let d = start; d < end; d++) out[d] = w0 * (r0[d] as number);
+    i = 1;
+  }
   for (; i + 3 < K; i += 4) {
     const r0 = rows[i] as ArrayLike<number>, r1 = rows[i + 1] as ArrayLike<number>;
     const r2 = rows[i + 2] as ArrayLike<number>, r3 = rows[i + 3] as ArrayLike<number>;

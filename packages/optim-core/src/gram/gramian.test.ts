@@ -95,3 +95,14 @@ describe('toGramian', () => {
     expect(g.data[1]).toBe(g.data[2]);
   });
 });
+
+describe('combine into a reused buffer', () => {
+  it('overwrites stale contents and rejects a wrong length', () => {
+    const rows = randomJacobian(5, 3, 2000);
+    const fresh = combine(rows, [0.5, -1, 2]);
+    const out = new Float64Array(2000).fill(Number.NaN);
+    expect(combine(rows, [0.5, -1, 2], out)).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(fresh));
+    expect(() => combine(rows, [1, 1, 1], new Float64Array(3))).toThrow(/`out` should be a Float64Array of length 2000/);
+  });
+});
