@@ -87,6 +87,7 @@ export async function generateSynthCxr(opts: SynthCxrOptions): Promise<SynthCxrR
   let written = 0;
   let patient = 0;
   let withPrior = 0;
+  const pending: Promise<unknown>[] = [];
   while (written < opts.studies) {
     const rng = createRandom(deriveSeed(opts.seed, patient));
     const r = rng.next();
@@ -102,15 +103,16 @@ export async function generateSynthCxr(opts: SynthCxrOptions): Promise<SynthCxrR
       const findings = plan[s] ?? {};
       const id = `${subject}_s${s}`;
       const { report, labels } = writeReport(findings, rng, s > 0 ? priorFindings : undefined);
-      await mkdir(join(imageDir, id), { recursive: true });
       // Drawing and film noise use their own streams: the noise consumes one draw per pixel, and
       // the report stream must not depend on the image size.
       const draw = createRandom(deriveSeed(opts.seed, patient, s, 1));
       const noise = createRandom(deriveSeed(opts.seed, patient, s, 2));
       const frontal = renderFrontal(size, anatomy, findings, draw).toGrey8(noise.normal, 0.015);
       const lateral = renderLateral(size, anatomy, findings, draw).toGrey8(noise.normal, 0.015);
-      await writeFile(join(imageDir, id, '0.png'), encodeGreyPng(frontal, size, size));
-      await writeFile(join(imageDir, id, '1.png'), encodeGreyPng(lateral, size, size));
+      const pngs = [encodeGreyPng(frontal, size, size), encodeGreyPng(lateral, size, size)];
+      // Writes overlap rendering; awaiting each file in turn would leave the CPU idle on I/O.
+      pending.push(mkdir(join(imageDir, id), { recursive: true }).then(() => Promise.all(pngs.map((png, v) => writeFile(join(imageDir, id, `${v}.png`), png)))));
+      if (pending.length >= 32) await Promise.all(pending.splice(0));
       const entry: SynthCxrEntry = {
         id,
         report,
@@ -128,6 +130,7 @@ export async function generateSynthCxr(opts: SynthCxrOptions): Promise<SynthCxrR
     if (twoStudies) withPrior++;
     patient++;
   }
+  await Promise.all(pending);
   const annotationPath = join(opts.outDir, 'annotation.json');
   // Write-then-rename so a reader never sees a half-written annotation.
   const tmp = `${annotationPath}.${process.pid}.tmp`;

@@ -145,6 +145,12 @@ export function renderFrontal(size: number, a: Anatomy, f: StudyFindings, rng: S
   c.data.fill(0.04);
   c.ellipse(a.midline, 0.62, 0.47, 0.62, a.softTissue, 0.06);
   c.ellipse(a.midline, 0.02, 0.1, 0.12, a.softTissue * 0.8, 0.2);
+  // Shoulders and humeral heads square off the upper chest.
+  for (const side of SIDES) {
+    const s = lateral(side);
+    c.ellipse(a.midline + s * 0.3, 0.24, 0.2, 0.12, a.softTissue, 0.25, undefined, -s * 0.35);
+    c.ellipse(a.midline + s * 0.44, 0.17, 0.04, 0.045, 0.1, 0.4);
+  }
 
   const masks = { right: lungMasks(c, a, 'right'), left: lungMasks(c, a, 'left') };
   const n = size * size;
