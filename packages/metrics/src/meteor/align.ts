@@ -17,7 +17,8 @@ export interface WordMatch {
 /** Resources the aligner needs besides the words. */
 export interface AlignerModules {
   stem: ((word: string) => string) | undefined;
-  synonyms: ((a: string, b: string) => boolean) | undefined;
+  /** Synset ids of a word; two different words match when their lists intersect. */
+  synsets: ((word: string) => readonly number[]) | undefined;
   beamSize: number;
 }
 
@@ -26,7 +27,9 @@ interface Path {
   chunks: number;
   distance: number;
   lastMatchEnd: number;
-  used1: Uint8Array;
+  /** Test words in use; built lazily from the parent's when the path survives the beam. */
+  used1: number[] | undefined;
+  parent: Path | undefined;
   chain: Chain | undefined;
 }
 interface Chain {
@@ -64,7 +67,7 @@ function candidateMatches(words1: readonly string[], words2: readonly string[], 
   for (let j = 0; j < words2.length; j++) for (let i = 0; i < words1.length; i++) if (words1[i] === words2[j]) add(MODULE_EXACT, i, j);
   // Meteor skips the other modules for identical sentences, to protect the beam search.
   if (identical) return { byJ, cov1, cov2 };
-  const { stem, synonyms } = mods;
+  const { stem, synsets } = mods;
   if (stem !== undefined) {
     const s1 = words1.map(stem);
     const s2 = words2.map(stem);
@@ -72,9 +75,23 @@ function candidateMatches(words1: readonly string[], words2: readonly string[], 
       for (let i = 0; i < words1.length; i++) if (s1[i] === s2[j] && words1[i] !== words2[j]) add(MODULE_STEM, i, j);
     }
   }
-  if (synonyms !== undefined) {
+  if (synsets !== undefined) {
+    // Index reference positions by synset, then mark every (i, j) sharing one: linear in the
+    // number of synsets instead of |test| × |reference| set intersections.
+    const byOffset = new Map<number, number[]>();
+    words2.forEach((w, j) => {
+      for (const o of synsets(w)) {
+        const list = byOffset.get(o);
+        if (list === undefined) byOffset.set(o, [j]);
+        else if (list[list.length - 1] !== j) list.push(j);
+      }
+    });
+    const shared = new Uint8Array(words1.length * words2.length);
+    words1.forEach((w, i) => {
+      for (const o of synsets(w)) for (const j of byOffset.get(o) ?? []) shared[i * words2.length + j] = 1;
+    });
     for (let j = 0; j < words2.length; j++) {
-      for (let i = 0; i < words1.length; i++) if (words1[i] !== words2[j] && synonyms(words1[i] as string, words2[j] as string)) add(MODULE_SYNONYM, i, j);
+      for (let i = 0; i < words1.length; i++) if (shared[i * words2.length + j] === 1 && words1[i] !== words2[j]) add(MODULE_SYNONYM, i, j);
     }
   }
   return { byJ, cov1, cov2 };
@@ -92,12 +109,12 @@ function candidateMatches(words1: readonly string[], words2: readonly string[], 
 export function alignWords(words1: readonly string[], words2: readonly string[], mods: AlignerModules): (WordMatch | undefined)[] {
   const { byJ, cov1, cov2 } = candidateMatches(words1, words2, mods);
   const fixed: (WordMatch | undefined)[] = new Array<WordMatch | undefined>(words2.length).fill(undefined);
-  const start: Path = { score: 0, chunks: 0, distance: 0, lastMatchEnd: -1, used1: new Uint8Array(words1.length), chain: undefined };
+  const start: Path = { score: 0, chunks: 0, distance: 0, lastMatchEnd: -1, used1: new Array<number>(words1.length).fill(0), parent: undefined, chain: undefined };
   byJ.forEach((list, j) => {
     const m = list[0];
     if (list.length === 1 && m !== undefined && cov2[j] === 1 && cov1[m.i] === 1) {
       fixed[j] = m;
-      start.used1[m.i] = 1;
+      (start.used1 as number[])[m.i] = 1;
     }
   });
 
@@ -108,6 +125,12 @@ export function alignWords(words1: readonly string[], words2: readonly string[],
     const limit = Math.min(mods.beamSize, paths.length);
     for (let rank = 0; rank < limit; rank++) {
       const path = paths[rank] as Path;
+      if (path.used1 === undefined) {
+        const used1 = (path.parent as Path).used1 as number[];
+        path.used1 = used1.slice();
+        path.used1[(path.chain as Chain).match.i] = 1;
+      }
+      const used1 = path.used1;
       if (current === words2.length) {
         if (path.lastMatchEnd !== -1) path.chunks++;
         next.push(path);
@@ -123,11 +146,9 @@ export function alignWords(words1: readonly string[], words2: readonly string[],
         continue;
       }
       for (const m of byJ[current] as WordMatch[]) {
-        if (path.used1[m.i] === 1) continue;
-        const used1 = path.used1.slice();
-        used1[m.i] = 1;
+        if (used1[m.i] === 1) continue;
         const chunks = path.lastMatchEnd !== -1 && m.i !== path.lastMatchEnd ? path.chunks + 1 : path.chunks;
-        next.push({ score: addWeighted(path.score, m.module), chunks, distance: path.distance, lastMatchEnd: m.i + 1, used1, chain: { match: m, prev: path.chain } });
+        next.push({ score: addWeighted(path.score, m.module), chunks, distance: path.distance, lastMatchEnd: m.i + 1, used1: undefined, parent: path, chain: { match: m, prev: path.chain } });
         // Meteor adds this distance to the *parent* path (which continues as the "skip"
         // alternative and is the template of later siblings), not to the new path.
         path.distance += Math.abs(m.j - m.i);

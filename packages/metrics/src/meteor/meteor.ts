@@ -95,11 +95,11 @@ export function createMeteorScorer(options: MeteorOptions = {}): MeteorScorer {
     return s;
   };
   let dictionary: SynonymDictionary | undefined;
-  const synonyms = (a: string, b: string): boolean => {
+  const synsets = (word: string): readonly number[] => {
     dictionary ??= options.wordnet === undefined ? sharedSynonymDictionary() : new SynonymDictionary(options.wordnet);
-    return dictionary.areSynonyms(a, b);
+    return dictionary.synsetsOf(word);
   };
-  const mods = { stem: modules.has('stem') ? stem : undefined, synonyms: modules.has('synonym') ? synonyms : undefined, beamSize };
+  const mods = { stem: modules.has('stem') ? stem : undefined, synsets: modules.has('synonym') ? synsets : undefined, beamSize };
 
   const segmentStats = (hyp: string, refs: readonly string[]): MeteorStats => {
     // pycocoevalcap strips `|||` and halves double spaces in the hypothesis; a reference holding

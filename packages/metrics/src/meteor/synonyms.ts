@@ -47,7 +47,7 @@ function readText(path: string): string {
 export class SynonymDictionary {
   private readonly synsets = new Map<string, readonly number[]>();
   private readonly bases = new Map<string, string[]>();
-  private readonly cache = new Map<string, ReadonlySet<number>>();
+  private readonly cache = new Map<string, readonly number[]>();
 
   constructor(paths: WordNetPaths = defaultWordNetPaths()) {
     let lemma = '';
@@ -85,10 +85,10 @@ export class SynonymDictionary {
     return this.synsets.size;
   }
 
-  /** Synset offsets of `word`'s surface form and of its base form(s). */
-  synsetsOf(word: string): ReadonlySet<number> {
-    let set = this.cache.get(word);
-    if (set === undefined) {
+  /** Distinct synset offsets of `word`'s surface form and of its base form(s). */
+  synsetsOf(word: string): readonly number[] {
+    let list = this.cache.get(word);
+    if (list === undefined) {
       const s = new Set<number>(this.synsets.get(word) ?? []);
       const bases = this.bases.get(word);
       if (bases !== undefined) {
@@ -96,18 +96,17 @@ export class SynonymDictionary {
       } else {
         for (const o of this.synsets.get(this.morph(word)) ?? []) s.add(o);
       }
-      set = s;
-      this.cache.set(word, set);
+      list = [...s];
+      this.cache.set(word, list);
     }
-    return set;
+    return list;
   }
 
   /** Whether two different words share a synset. */
   areSynonyms(a: string, b: string): boolean {
     if (a === b) return false;
-    const sb = this.synsetsOf(b);
-    for (const o of this.synsetsOf(a)) if (sb.has(o)) return true;
-    return false;
+    const sb = new Set(this.synsetsOf(b));
+    return this.synsetsOf(a).some((o) => sb.has(o));
   }
 
   private morph(word: string): string {

@@ -1,5 +1,5 @@
 import { pySplit } from '../text/python-str.js';
-import { countNgrams, ngramOrder } from './ngrams.js';
+import { NgramIndex, expectedNgrams } from './ngrams.js';
 import { validatePairs } from './validate.js';
 
 /** BLEU-1 … BLEU-4. */
@@ -26,13 +26,44 @@ interface ItemCounts {
   correct: number[];
 }
 
-function cook(hyp: string, refs: readonly string[]): ItemCounts {
+/** Per-call scratch for clipping: the maximum reference count of each n-gram id for the current item. */
+interface ClipScratch {
+  index: NgramIndex;
+  maxRef: Int32Array;
+  stamp: Int32Array;
+  item: number;
+}
+
+function ensure(scratch: ClipScratch): void {
+  const size = scratch.index.size;
+  if (scratch.maxRef.length >= size) return;
+  const grow = (a: Int32Array, fill: number): Int32Array => {
+    const b = new Int32Array(size * 2).fill(fill);
+    b.set(a);
+    return b;
+  };
+  scratch.maxRef = grow(scratch.maxRef, 0);
+  scratch.stamp = grow(scratch.stamp, -1);
+}
+
+function cook(scratch: ClipScratch, hyp: string, refs: readonly string[]): ItemCounts {
+  const { index } = scratch;
+  const item = scratch.item++;
   const refLens: number[] = [];
-  const maxRef = new Map<string, number>();
   for (const ref of refs) {
     const words = pySplit(ref);
     refLens.push(words.length);
-    for (const [g, c] of countNgrams(words, N)) if (c > (maxRef.get(g) ?? 0)) maxRef.set(g, c);
+    const { ids, counts } = index.count(words, N);
+    ensure(scratch);
+    ids.forEach((g, k) => {
+      const c = counts[k] as number;
+      if (scratch.stamp[g] !== item) {
+        scratch.stamp[g] = item;
+        scratch.maxRef[g] = c;
+      } else if (c > (scratch.maxRef[g] as number)) {
+        scratch.maxRef[g] = c;
+      }
+    });
   }
   const words = pySplit(hyp);
   const testlen = words.length;
@@ -45,10 +76,13 @@ function cook(hyp: string, refs: readonly string[]): ItemCounts {
   }
   const guess = Array.from({ length: N }, (_, k) => Math.max(0, testlen - k));
   const correct = new Array<number>(N).fill(0);
-  for (const [g, c] of countNgrams(words, N)) {
-    const k = ngramOrder(g) - 1;
-    correct[k] = (correct[k] as number) + Math.min(maxRef.get(g) ?? 0, c);
-  }
+  const { ids, counts } = index.count(words, N);
+  ensure(scratch);
+  ids.forEach((g, j) => {
+    const k = index.order(g) - 1;
+    const ref = scratch.stamp[g] === item ? (scratch.maxRef[g] as number) : 0;
+    correct[k] = (correct[k] as number) + Math.min(ref, counts[j] as number);
+  });
   return { testlen, reflen, guess, correct };
 }
 
@@ -82,8 +116,10 @@ export function bleu(hyps: readonly string[], refs: readonly (readonly string[])
   validatePairs(hyps, refs);
   const total = { testlen: 0, reflen: 0, guess: new Array<number>(N).fill(0), correct: new Array<number>(N).fill(0) };
   const perItem: Bleu4[] = [];
+  const index = new NgramIndex(expectedNgrams([...hyps, ...refs], N));
+  const scratch: ClipScratch = { index, maxRef: new Int32Array(0), stamp: new Int32Array(0), item: 0 };
   hyps.forEach((hyp, i) => {
-    const c = cook(hyp, refs[i] as readonly string[]);
+    const c = cook(scratch, hyp, refs[i] as readonly string[]);
     total.testlen += c.testlen;
     total.reflen += c.reflen;
     for (let k = 0; k < N; k++) {

@@ -1,5 +1,6 @@
 import { pySplit } from '../text/python-str.js';
-import { countNgrams, ngramOrder } from './ngrams.js';
+import { NgramIndex, expectedNgrams } from './ngrams.js';
+import type { NgramCounts } from './ngrams.js';
 import { numpyMean } from './numpy-mean.js';
 import type { MetricResult } from './rouge.js';
 import { validatePairs } from './validate.js';
@@ -15,8 +16,10 @@ export interface CiderDOptions {
 /** pycocoevalcap's defaults for CIDEr-D. */
 export const CIDER_D_DEFAULTS: Readonly<Required<CiderDOptions>> = Object.freeze({ n: 4, sigma: 6 });
 
+/** tf-idf vector of one sentence: n-gram ids and weights in insertion order, norms per order. */
 interface Vec {
-  weights: Map<string, number>[];
+  ids: number[];
+  weights: number[];
   norms: number[];
   length: number;
 }
@@ -28,62 +31,79 @@ interface Vec {
  * implementation's length counter), mean over orders and references, × 10.
  *
  * Consequences kept on purpose: a one-item set scores 0 (every idf is ln 1 − ln 1), and adding
- * items changes the per-item scores of the others.
+ * items changes the per-item scores of the others. Floating-point sums run in the reference's
+ * order (n-gram insertion order, numpy's pairwise means), so values agree to the last bits.
  */
 export function ciderD(hyps: readonly string[], refs: readonly (readonly string[])[], options: CiderDOptions = {}): MetricResult {
   validatePairs(hyps, refs);
   const n = options.n ?? CIDER_D_DEFAULTS.n;
   const sigma = options.sigma ?? CIDER_D_DEFAULTS.sigma;
-  const testCounts = hyps.map((h) => countNgrams(pySplit(h), n));
-  const refCounts = refs.map((rs) => rs.map((r) => countNgrams(pySplit(r), n)));
+  const index = new NgramIndex(expectedNgrams([...hyps, ...refs], n));
+  const testCounts = hyps.map((h) => index.count(pySplit(h), n));
+  const refCounts = refs.map((rs) => rs.map((r) => index.count(pySplit(r), n)));
 
-  const df = new Map<string, number>();
-  for (const rs of refCounts) {
-    const seen = new Set<string>();
-    for (const counts of rs) for (const g of counts.keys()) seen.add(g);
-    for (const g of seen) df.set(g, (df.get(g) ?? 0) + 1);
-  }
+  // Document frequency: items whose reference set contains the n-gram (once per item).
+  const df = new Int32Array(index.size);
+  const lastItem = new Int32Array(index.size).fill(-1);
+  refCounts.forEach((rs, item) => {
+    for (const c of rs) {
+      for (const g of c.ids) {
+        if (lastItem[g] !== item) {
+          lastItem[g] = item;
+          df[g] = (df[g] as number) + 1;
+        }
+      }
+    }
+  });
   const refLen = Math.log(refCounts.length);
+  // idf per n-gram, computed once: ref_len − log(max(1, df)), as the reference computes per use.
+  const idf = new Float64Array(index.size);
+  for (let g = 0; g < idf.length; g++) idf[g] = refLen - Math.log(Math.max(1, df[g] as number));
 
-  const toVec = (counts: Map<string, number>): Vec => {
-    const weights = Array.from({ length: n }, () => new Map<string, number>());
+  const toVec = (c: NgramCounts): Vec => {
+    const weights = new Array<number>(c.ids.length);
     const sq = new Array<number>(n).fill(0);
     let length = 0;
-    for (const [g, tf] of counts) {
-      const k = ngramOrder(g) - 1;
-      const w = tf * (refLen - Math.log(Math.max(1, df.get(g) ?? 0)));
-      (weights[k] as Map<string, number>).set(g, w);
+    c.ids.forEach((g, j) => {
+      const k = index.order(g) - 1;
+      const tf = c.counts[j] as number;
+      const w = tf * (idf[g] as number);
+      weights[j] = w;
       sq[k] = (sq[k] as number) + w * w;
       // The reference implementation increments its length counter for order index 1 only,
       // so "length" is the number of bigrams, not of words.
       if (k === 1) length += tf;
-    }
-    return { weights, norms: sq.map(Math.sqrt), length };
+    });
+    return { ids: c.ids, weights, norms: sq.map(Math.sqrt), length };
   };
 
+  // Reference weights are scattered into a dense scratch vector for O(1) lookups, then cleared.
+  const scratch = new Float64Array(index.size);
   const twoSigma2 = 2 * sigma ** 2;
   const sim = (h: Vec, r: Vec): number[] => {
+    r.ids.forEach((g, j) => (scratch[g] = r.weights[j] as number));
     const delta = h.length - r.length;
     const penalty = Math.E ** (-(delta ** 2) / twoSigma2);
     const val = new Array<number>(n).fill(0);
+    h.ids.forEach((g, j) => {
+      const k = index.order(g) - 1;
+      const w = h.weights[j] as number;
+      const wr = scratch[g] as number;
+      val[k] = (val[k] as number) + Math.min(w, wr) * wr;
+    });
     for (let k = 0; k < n; k++) {
-      const rw = r.weights[k] as Map<string, number>;
-      let v = 0;
-      for (const [g, w] of h.weights[k] as Map<string, number>) {
-        const wr = rw.get(g) ?? 0;
-        v += Math.min(w, wr) * wr;
-      }
       const nh = h.norms[k] as number;
       const nr = r.norms[k] as number;
-      if (nh !== 0 && nr !== 0) v /= nh * nr;
-      val[k] = v * penalty;
+      if (nh !== 0 && nr !== 0) val[k] = (val[k] as number) / (nh * nr);
+      val[k] = (val[k] as number) * penalty;
     }
+    for (const g of r.ids) scratch[g] = 0;
     return val;
   };
 
   const perItem = testCounts.map((tc, i) => {
     const h = toVec(tc);
-    const rs = refCounts[i] as Map<string, number>[];
+    const rs = refCounts[i] as NgramCounts[];
     const acc = new Array<number>(n).fill(0);
     for (const rc of rs) {
       const s = sim(h, toVec(rc));
