@@ -1,0 +1,49 @@
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKBONE_IDS, createBackbone, createBackboneRegistry } from './registry';
+import { r2genTinyConfig } from './r2gen/tiny-config';
+import { describeBackboneContract } from './testing/contract-suite';
+import { createExampleBackbone } from './testing/example-backbone';
+
+const VOCAB = ['.', '<unk>', 'a', 'b', 'c'];
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+// The example adapter of CONTRIBUTING.md, registered next to the built-ins and run through the suite.
+const registry = createBackboneRegistry({ example: createExampleBackbone });
+describeBackboneContract((config) => registry.create('example', config ?? { vocab: VOCAB, seed: 3 }), { name: 'example adapter via the registry' });
+
+describe('registry', () => {
+  it('lists the built-in ids and builds each from a JSON config that round-trips', () => {
+    expect(BACKBONE_IDS).toEqual(['r2gen']);
+    for (const id of BACKBONE_IDS) {
+      const adapter = createBackbone(id, r2genTinyConfig(VOCAB) as never);
+      expect(adapter.name).toBe(id);
+      const again = createBackbone(id, adapter.getConfig());
+      expect(again.getConfig()).toEqual(adapter.getConfig());
+      adapter.dispose();
+      again.dispose();
+    }
+  });
+
+  it('names the known ids for an unknown id, and keeps extra registries apart', () => {
+    expect(() => createBackbone('r2gen-cmn', {})).toThrow('`backbone` should be one of r2gen. Found "r2gen-cmn".');
+    expect(registry.ids).toEqual(['r2gen', 'example']);
+    expect(() => createBackbone('example', {})).toThrow(/should be one of r2gen\./);
+    expect(() => createBackboneRegistry({ r2gen: createExampleBackbone })).toThrow(/`extra.r2gen` should be an id other than the built-in ones/);
+    expect(() => createBackboneRegistry({ Bad_Id: createExampleBackbone })).toThrow(/lower-kebab-case/);
+  });
+
+  it('ramps the example cls weight with weightAt and keeps its EMA copy frozen (non-trainable)', () => {
+    const adapter = registry.create('example', { vocab: VOCAB });
+    const cls = adapter.tasks[1];
+    expect([cls?.weightAt?.(0, 0), cls?.weightAt?.(4, 0), cls?.weightAt?.(100, 0)]).toEqual([0.05, 0.25, 0.5]);
+    const ema = adapter.frozenParameters?.[0];
+    expect(ema?.trainable).toBe(false);
+    adapter.dispose();
+  });
+});
