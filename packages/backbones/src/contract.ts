@@ -61,6 +61,8 @@ export interface AuxInputs {
   readonly priorImage?: tf.Tensor5D;
   /** Prior-study report ids (DDaTR), `[B, T]` int32. */
   readonly priorReportIds?: tf.Tensor2D;
+  /** Mask of `priorReportIds`, `[B, T]` float32. */
+  readonly priorReportMask?: tf.Tensor2D;
   /** 1 where a prior study exists, else 0 (DDaTR), `[B]` float32. */
   readonly hasProgress?: tf.Tensor1D;
   /** External region features (REVTAF), `[B, R, d]` float32. */

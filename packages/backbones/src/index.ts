@@ -3,7 +3,7 @@ export type {
   GenerateResult, ValStats, ParamGroup, NamedParameter, Tokenizer, InputSpec, JsonValue, BackboneConfig,
   BackboneAdapter, BackboneFactory,
 } from './contract';
-export type { PlainTensor, PlainAuxInputs, PlainBatch } from './batch/plain-batch';
+export type { PlainTensor, PlainAuxInputs, PlainBatch, ToTrainBatchOptions } from './batch/plain-batch';
 export { toTrainBatch, toInferBatch, disposeBatch } from './batch/to-train-batch';
 export { BACKBONE_IDS, createBackbone, createBackboneRegistry, type BackboneRegistry } from './registry';
 export { createR2Gen, R2GEN_DEFAULTS, R2GEN_ID, type R2GenConfig } from './r2gen/adapter';
@@ -55,3 +55,7 @@ export {
   type WasmKernelPackOptions,
   type InstalledWasmKernelPack,
 } from './engine/kernel-pack.js';
+export { startReplicaGroup, type ReplicaGroup, type ReplicaGroupOptions, type ReplicaMessage } from './engine/data-parallel/group.js';
+export { joinReplicaGroup, type Replica, type ReplicaSpec } from './engine/data-parallel/replica.js';
+export { serveReplicaSteps } from './engine/data-parallel/serve.js';
+export { ADAM_DEFAULTS, type AdamHyper } from './engine/data-parallel/shared-adam.js';

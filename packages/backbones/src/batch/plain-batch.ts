@@ -2,15 +2,22 @@
  * A batch as plain typed arrays, as produced by `@came-grad/datasets`. Each field carries its data
  * in row-major order and its shape; {@link toTrainBatch} turns it into tensors.
  */
-export interface PlainTensor<A extends Float32Array | Int32Array | Uint8Array = Float32Array | Int32Array | Uint8Array> {
+export interface PlainTensor<A extends Float32Array | Int32Array | Int8Array | Uint8Array = Float32Array | Int32Array | Int8Array | Uint8Array> {
   readonly data: A;
   readonly shape: readonly number[];
 }
 
-/** Optional per-sample inputs of a plain batch; the names match `AuxInputs` in the contract. */
+/**
+ * Optional per-sample inputs of a plain batch; the names match `AuxInputs` in the contract and
+ * the `TrainBatchAux` of `@came-grad/datasets`, whose batches convert as they are.
+ */
 export interface PlainAuxInputs {
-  /** `[B, 14]` binary targets in [0, 1]. */
-  readonly labels14?: PlainTensor<Float32Array>;
+  /**
+   * `[B, 14]`: either CheXpert codes as `Int8Array` (1 positive, 0 negative, −1 uncertain,
+   * −2 blank; converted to binary targets, see {@link ToTrainBatchOptions}) or binary targets in
+   * [0, 1] as `Float32Array`.
+   */
+  readonly labels14?: PlainTensor<Int8Array | Float32Array>;
   /** `[B, 14]` class ids in {0 blank, 1 positive, 2 negative, 3 uncertain}. */
   readonly labels14x4?: PlainTensor<Int32Array>;
   /** `[B, 28]`. */
@@ -23,6 +30,8 @@ export interface PlainAuxInputs {
   readonly priorImage?: PlainTensor<Float32Array>;
   /** `[B, T]`. */
   readonly priorReportIds?: PlainTensor<Int32Array>;
+  /** `[B, T]`. */
+  readonly priorReportMask?: PlainTensor<Float32Array>;
   /** `[B]`. */
   readonly hasProgress?: PlainTensor<Float32Array>;
   /** `[B, R, d]`. */
@@ -42,6 +51,13 @@ export interface PlainBatch {
   readonly reportIds?: PlainTensor<Int32Array>;
   readonly reportMask?: PlainTensor<Float32Array | Uint8Array>;
   readonly aux?: PlainAuxInputs;
-  /** Study ids in batch order (carried through for logging; not converted). */
-  readonly studyIds?: readonly string[];
+}
+
+/** Options of `toTrainBatch`. */
+export interface ToTrainBatchOptions {
+  /**
+   * Binary target of an uncertain (−1) CheXpert code in `labels14` (default 1, "U-Ones", the
+   * uncertain-as-positive reading of the CAME-Grad CE protocol). Blank (−2) and negative map to 0.
+   */
+  readonly uncertainAs?: 0 | 1;
 }

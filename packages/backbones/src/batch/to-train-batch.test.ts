@@ -40,4 +40,24 @@ describe('toTrainBatch', () => {
     const { reportIds: _drop, ...noIds } = plain;
     expect(() => toTrainBatch(noIds)).toThrow(/`reportIds\/reportMask` should be present/);
   });
+
+  it('turns CheXpert codes into binary targets (uncertain → 1 by default) and accepts a datasets batch as it is', () => {
+    const codes = Int8Array.from([1, 0, -1, -2, ...new Array<number>(10).fill(0)]);
+    // The shape of a `@came-grad/datasets` batch: extra fields, aux always present.
+    const fromDatasets = {
+      size: 1, ids: ['s1'], reports: ['no effusion .'],
+      images: { data: new Float32Array(4), shape: [1, 1, 2, 2, 1] as const },
+      reportIds: { data: Int32Array.from([0, 3, 0]), shape: [1, 3] as const },
+      reportMask: { data: Float32Array.from([1, 1, 1]), shape: [1, 3] as const },
+      aux: { labels14: { data: codes, shape: [1, 14] as const } },
+    };
+    const onesBatch = toTrainBatch(fromDatasets);
+    expect(Array.from(onesBatch.aux?.labels14?.dataSync() ?? []).slice(0, 4)).toEqual([1, 0, 1, 0]);
+    const zerosBatch = toTrainBatch(fromDatasets, { uncertainAs: 0 });
+    expect(Array.from(zerosBatch.aux?.labels14?.dataSync() ?? []).slice(0, 4)).toEqual([1, 0, 0, 0]);
+    disposeBatch(onesBatch);
+    disposeBatch(zerosBatch);
+    const bad = { ...fromDatasets, aux: { labels14: { data: Int8Array.from([5, ...codes.slice(1)]), shape: [1, 14] as const } } };
+    expect(() => toTrainBatch(bad)).toThrow(/`aux.labels14.data\[0\]` should be a CheXpert code in \{1, 0, −1, −2\}. Found 5/);
+  });
 });
