@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OBSERVATION_KEYS } from '@came-grad/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CursorError } from '../src/errors.js';
 import { loadR2GenDataset } from '../src/load-r2gen-dataset.js';
@@ -8,6 +9,7 @@ import type { LoadedBatch } from '../src/batching/batch-stream.js';
 import type { R2GenDataset } from '../src/load-r2gen-dataset.js';
 import { generateSynthCxr } from '../src/synth-cxr/generate-synth-cxr.js';
 import type { BatchOptions } from '../src/load-r2gen-dataset.js';
+import type { SynthCxrEntry } from '../src/synth-cxr/generate-synth-cxr.js';
 
 let root: string;
 let ds: R2GenDataset;
@@ -124,6 +126,17 @@ describe('batches', () => {
     }
     expect(() => ds.batches({ split: 'train', batchSize: 5, clusterIds: new Int32Array(n + 1) })).toThrow(/`clusterIds` should be an Int32Array of length/);
     expect(() => ds.batches({ split: 'train', batchSize: 5, retrievedMemory: { data: new Float32Array(6), shape: [1, 3, 2] } })).toThrow(/`retrievedMemory`/);
+  });
+
+  it("labels the generated reports exactly as the generator's truth", async () => {
+    const ann = JSON.parse(await readFile(ds.annotationPath, 'utf8')) as Record<'train' | 'val' | 'test', SynthCxrEntry[]>;
+    for (const split of ['train', 'val', 'test'] as const) {
+      const codes = ds.labels(split) as Int8Array;
+      ann[split].forEach((e, i) => {
+        expect(ds.records(split)[i]?.id).toBe(e.id);
+        expect(Array.from(codes.subarray(i * 14, i * 14 + 14))).toEqual(OBSERVATION_KEYS.map((k) => e.labels[k] ?? -2));
+      });
+    }
   });
 
   it('rejects cursors that do not fit the split', () => {
