@@ -18,10 +18,21 @@ export type LossesFn = () => readonly tf.Scalar[];
  */
 export type ForwardStrategy = 'once' | 'per-task';
 
-/** Per-task gradients of one step. `grads[v][i]` is ∂L_i/∂xs[v], or `undefined` where L_i does not reach it. */
+/**
+ * Decides, once the forward has shown K, which tasks are active at this step (ω_i > 0 in the
+ * optimizer-side contract of backbones.md §6). Inactive tasks get no backward pass, and their
+ * losses are neither checked for finiteness nor differentiated (a gated loss may be NaN).
+ */
+export type ActiveTasks = (K: number) => readonly boolean[];
+
+/** Per-task gradients of one step. `grads[v][i]` is ∂L_i/∂xs[v], or `undefined` where L_i does not reach it or task i is inactive. */
 export interface TaskGradients {
   /** The K loss values read back from the forward pass (float32 widened to float64). */
   readonly losses: Float64Array;
+  /** The active mask used (all true without an {@link ActiveTasks} callback). */
+  readonly active: readonly boolean[];
+  /** False when an active task's loss is non-finite: then no gradient was kept. */
+  readonly finite: boolean;
   /**
    * `null` when a loss is non-finite (no backward pass was kept) or when a `reweigh` callback
    * consumed them; otherwise the caller disposes them.
@@ -33,37 +44,43 @@ export interface TaskGradients {
 
 /**
  * Called inside the forward's tape once all K gradients exist. It may dispose them (the memory
- * trick) and returns the coefficients c of one extra backward pass of Σ c_i L_i, or `null` for none.
+ * trick) and returns the coefficients c of one extra backward pass of Σ c_i L_i over the active
+ * tasks, or `null` for none.
  */
 export type Reweigh = (losses: Float64Array, grads: (tf.Tensor | undefined)[][]) => Float64Array | null;
 
+const allActive: ActiveTasks = (K) => new Array<boolean>(K).fill(true);
+
 /**
- * Computes the K per-task gradients of `lossesFn` with respect to `xs`. The returned gradient
- * tensors are kept out of every tidy scope: the caller disposes them.
+ * Computes the per-task gradients of `lossesFn` with respect to `xs` for the active tasks. The
+ * returned gradient tensors are kept out of every tidy scope: the caller disposes them.
  */
 export function taskGradients(
   lossesFn: LossesFn,
   xs: readonly tf.Variable[],
   forward: ForwardStrategy,
-  reweigh?: Reweigh,
+  options: { readonly reweigh?: Reweigh; readonly activeOf?: ActiveTasks } = {},
 ): TaskGradients {
-  return forward === 'once' ? onceForward(lossesFn, xs, reweigh) : perTaskForward(lossesFn, xs);
+  const activeOf = options.activeOf ?? allActive;
+  return forward === 'once' ? onceForward(lossesFn, xs, activeOf, options.reweigh) : perTaskForward(lossesFn, xs, activeOf);
 }
 
-function onceForward(lossesFn: LossesFn, xs: readonly tf.Variable[], reweigh: Reweigh | undefined): TaskGradients {
+function onceForward(lossesFn: LossesFn, xs: readonly tf.Variable[], activeOf: ActiveTasks, reweigh: Reweigh | undefined): TaskGradients {
   // Filled inside the tape callback; a holder object keeps TypeScript's narrowing honest.
-  const out: { losses: Float64Array; grads: (tf.Tensor | undefined)[][] | null; coefficients: Float64Array | null } = {
-    losses: new Float64Array(0),
-    grads: null,
-    coefficients: null,
-  };
+  const out: {
+    losses: Float64Array; active: readonly boolean[]; finite: boolean;
+    grads: (tf.Tensor | undefined)[][] | null; coefficients: Float64Array | null;
+  } = { losses: new Float64Array(0), active: [], finite: false, grads: null, coefficients: null };
   const engine = tf.engine();
   const outer = engine.gradients(
     () => {
       const L = checkLosses(lossesFn());
       out.losses = readLosses(L);
-      if (!out.losses.every(Number.isFinite)) return tf.scalar(0);
-      const perTask = L.map((loss) => {
+      out.active = checkActive(activeOf(L.length), L.length);
+      out.finite = activeLossesFinite(out.losses, out.active);
+      if (!out.finite) return tf.scalar(0);
+      const perTask = L.map((loss, i) => {
+        if (out.active[i] !== true) return xs.map(() => undefined);
         const { grads: g } = engine.gradients(() => loss, xs as tf.Variable[], undefined, true);
         return g.map((t) => (t === undefined || t === null ? undefined : tf.keep(t)));
       });
@@ -75,7 +92,8 @@ function onceForward(lossesFn: LossesFn, xs: readonly tf.Variable[], reweigh: Re
       out.grads = null;
       out.coefficients = c;
       if (c === null) return tf.scalar(0);
-      return tf.addN(L.map((loss, i) => tf.mul(loss, tf.scalar(c[i] as number))));
+      const terms = L.flatMap((loss, i) => (out.active[i] === true ? [tf.mul(loss, tf.scalar(c[i] as number))] : []));
+      return terms.length === 1 ? (terms[0] as tf.Tensor) : tf.addN(terms);
     },
     xs as tf.Variable[],
     undefined,
@@ -83,9 +101,10 @@ function onceForward(lossesFn: LossesFn, xs: readonly tf.Variable[], reweigh: Re
   );
   outer.value.dispose();
   const got = outer.grads.map((t) => (t === undefined || t === null ? undefined : t));
-  if (out.coefficients !== null) return { losses: out.losses, grads: out.grads, combined: got };
+  const base = { losses: out.losses, active: out.active, finite: out.finite, grads: out.grads };
+  if (out.coefficients !== null) return { ...base, combined: got };
   tf.dispose(got.filter((t): t is tf.Tensor => t !== undefined));
-  return { losses: out.losses, grads: out.grads, combined: null };
+  return { ...base, combined: null };
 }
 
 /** Disposes every tensor of a `[v][i]` gradient table. */
@@ -93,22 +112,33 @@ export function disposeBlocks(blocks: readonly (readonly (tf.Tensor | undefined)
   for (const row of blocks) for (const t of row) t?.dispose();
 }
 
-function perTaskForward(lossesFn: LossesFn, xs: readonly tf.Variable[]): TaskGradients {
+function perTaskForward(lossesFn: LossesFn, xs: readonly tf.Variable[], activeOf: ActiveTasks): TaskGradients {
   const engine = tf.engine();
   let losses: Float64Array = new Float64Array(0);
-  const perTask: (tf.Tensor | undefined)[][] = [];
-  let K = 1;
-  for (let i = 0; i < K; i++) {
+  let active: readonly boolean[] = [];
+  let finite = false;
+  let K = 0;
+  const perTask = new Map<number, (tf.Tensor | undefined)[]>();
+  // The first pass reads every loss and learns K and the active set; it differentiates the first
+  // active task. Each further pass re-runs the forward for one more active task.
+  let i = -1;
+  do {
+    const target = i;
+    let picked = -1;
     const { value, grads } = engine.gradients(
       () => {
         const L = checkLosses(lossesFn());
-        if (i === 0) {
+        if (target < 0) {
           losses = readLosses(L);
           K = L.length;
-        } else if (L.length !== K) {
-          throw new ShapeError('lossesFn()', `${K} losses on every call`, `${L.length}`);
+          active = checkActive(activeOf(K), K);
+          finite = activeLossesFinite(losses, active);
+          picked = finite ? active.indexOf(true) : -1;
+        } else {
+          if (L.length !== K) throw new ShapeError('lossesFn()', `${K} losses on every call`, `${L.length}`);
+          picked = target;
         }
-        return L[i] as tf.Scalar;
+        return picked < 0 ? tf.scalar(0) : (L[picked] as tf.Scalar);
       },
       xs as tf.Variable[],
       undefined,
@@ -116,13 +146,25 @@ function perTaskForward(lossesFn: LossesFn, xs: readonly tf.Variable[]): TaskGra
     );
     value.dispose();
     const kept = grads.map((t) => (t === undefined || t === null ? undefined : t));
-    if (i === 0 && !losses.every(Number.isFinite)) {
+    if (picked < 0) {
       tf.dispose(kept.filter((t): t is tf.Tensor => t !== undefined));
-      return { losses, grads: null, combined: null };
+      break;
     }
-    perTask.push(kept);
-  }
-  return { losses, grads: transpose(perTask, xs.length), combined: null };
+    perTask.set(picked, kept);
+    i = active.indexOf(true, picked + 1);
+  } while (i >= 0);
+  if (!finite) return { losses, active, finite, grads: null, combined: null };
+  const rows = Array.from({ length: K }, (_, t) => perTask.get(t) ?? xs.map(() => undefined));
+  return { losses, active, finite, grads: transpose(rows, xs.length), combined: null };
+}
+
+function checkActive(active: readonly boolean[], K: number): readonly boolean[] {
+  if (active.length !== K) throw new ShapeError('active tasks', `${K} flags (one per loss)`, `${active.length}`);
+  return active;
+}
+
+function activeLossesFinite(losses: Float64Array, active: readonly boolean[]): boolean {
+  return active.every((a, i) => !a || Number.isFinite(losses[i]));
 }
 
 /** Validates the forward's output: K ≥ 1 float32 scalars. */

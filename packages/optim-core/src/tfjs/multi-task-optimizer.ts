@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gramianWeighted } from '../aggregators/aggregator';
 import type { AggregationInfo, Aggregator } from '../aggregators/aggregator';
 import { resolveTaskWeights } from '../aggregators/options';
-import { createWeighting } from '../aggregators/registry';
 import type { StepDiagnostics } from '../diagnostics/step-diagnostics';
 import { InvalidOptionError, ShapeError } from '../errors';
-import { toGramian } from '../gram/to-gramian';
-import type { MethodConfig, StepContext, Weighting } from '../types';
+import type { MethodConfig, StepContext } from '../types';
 import { finalizeGradients } from './clip';
 import { combineBlocks } from './combine';
 import { deviceGram } from './device-gram';
@@ -15,8 +12,10 @@ import { disposeBlocks, taskGradients } from './jacobian';
 import type { LossesFn } from './jacobian';
 import { restoreInner, setInnerLearningRate, getInnerLearningRate, snapshotInner, STATE_PREFIX } from './inner-state';
 import type { NamedTensor } from './inner-state';
-import { resolveOptions } from './multi-task-options';
-import type { MethodSpec, MultiTaskOptimizerOptions, ResolvedOptions } from './multi-task-options';
+import { resolveMethod, resolveOptions } from './multi-task-options';
+import type { MultiTaskOptimizerOptions, ResolvedOptions } from './multi-task-options';
+import { activeIndices, complementOf, weighActiveTasks } from './weigh-active-tasks';
+import type { Decision } from './weigh-active-tasks';
 import { representationGradients } from './representation';
 import type { RepresentationLosses } from './representation';
 
@@ -26,8 +25,8 @@ export interface MultiTaskStepOptions {
   readonly weights?: readonly number[];
 }
 
-/** Why a step was skipped without touching any variable. */
-export type SkipReason = 'non-finite-loss' | 'non-finite-gradient';
+/** Why a step was skipped without touching any variable (`no-active-task`: every ω_i was 0). */
+export type SkipReason = 'non-finite-loss' | 'non-finite-gradient' | 'no-active-task';
 
 /** What one {@link MultiTaskOptimizer.step} did, for logging. All arrays are float64 copies. */
 export interface MultiTaskStepResult {
@@ -40,7 +39,7 @@ export interface MultiTaskStepResult {
   readonly taskWeights: Float64Array;
   /** f: g_final = Σ f_i g_i on θ_S (`null` when skipped). */
   readonly weights: Float64Array | null;
-  /** Row-major K×K M over θ_S, or over the features in representation mode (`null` when skipped). */
+  /** Row-major K'×K' M of the active tasks over θ_S, or over the features in representation mode (`null` when skipped). */
   readonly gram: Float64Array | null;
   /** The method's info plus `diagnostics` (came-grad.md §7), computed before clipping. */
   readonly info: AggregationInfo<object> | null;
@@ -53,6 +52,10 @@ export interface MultiTaskStepResult {
   readonly clipScale: number | null;
   /** The power of two applied before squaring float32 gradients (came-grad.md §6); 1 almost always. */
   readonly prescale: number;
+  /** Tasks that got a backward pass, in the order of `gram` and of the diagnostics' task indices. */
+  readonly activeTasks: readonly number[];
+  /** Tasks skipped at this step because ω_i = 0 (backbones.md §6); also in `diagnostics.droppedTasks`. */
+  readonly droppedTasks: readonly number[];
 }
 
 const CLASS_NAME = 'CameGradMultiTaskOptimizer';
@@ -140,19 +143,30 @@ export class MultiTaskOptimizer extends tf.Optimizer {
   private parameterStep(lossesFn: LossesFn, xs: readonly tf.Variable[], ctx: StepContext): MultiTaskStepResult {
     const shared = this.sharedMask(xs);
     const scope = this.opts.paramScope;
+    const omegaOf = (K: number): Float64Array => resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
+    const activeOf = (K: number): boolean[] => this.activeMask(omegaOf(K));
     let decided: Decision | null = null;
     let gram: DeviceGram | null = null;
     const weigh = (losses: Float64Array, blocks: (tf.Tensor | undefined)[][]): Float64Array | null => {
-      gram = deviceGram(blocks.filter((_, v) => shared[v]), losses.length);
+      const active = activeIndices(activeOf(losses.length));
+      gram = deviceGram(blocks.filter((_, v) => shared[v]).map((block) => active.map((i) => block[i])), active.length);
       if (gram.data === null) return null;
-      decided = this.decide(gram.data, losses.length, ctx);
+      decided = weighActiveTasks(this.aggregator, gram.data, active, omegaOf(losses.length), ctx);
       return decided.f;
     };
-    const tg = taskGradients(lossesFn, xs, this.opts.forward, this.opts.combine === 'backward' ? weigh : undefined);
+    const tg = taskGradients(lossesFn, xs, this.opts.forward, {
+      activeOf,
+      ...(this.opts.combine === 'backward' ? { reweigh: weigh } : {}),
+    });
     const K = tg.losses.length;
-    const omegaOf = (): Float64Array => resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
-    if (!tg.losses.every(Number.isFinite)) return this.skip('non-finite-loss', tg.losses, omegaOf(), scope);
-    if (tg.combined === null && tg.grads === null) return this.skip('non-finite-gradient', tg.losses, omegaOf(), scope);
+    const omega = omegaOf(K);
+    const dropped = tg.active.flatMap((a, i) => (a ? [] : [i]));
+    if (!tg.finite) return this.skip('non-finite-loss', tg.losses, omega, scope, dropped);
+    if (dropped.length === K) {
+      if (tg.grads !== null) disposeBlocks(tg.grads);
+      return this.skip('no-active-task', tg.losses, omega, scope, dropped);
+    }
+    if (tg.combined === null && tg.grads === null) return this.skip('non-finite-gradient', tg.losses, omega, scope, dropped);
     let final: (tf.Tensor | undefined)[];
     if (tg.combined !== null) {
       final = tg.combined;
@@ -161,7 +175,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       try {
         weigh(tg.losses, blocks);
         const d = decided as Decision | null;
-        if (d === null) return this.skip('non-finite-gradient', tg.losses, omegaOf(), scope);
+        if (d === null) return this.skip('non-finite-gradient', tg.losses, omega, scope, dropped);
         final = blocks.map((block, v) => combineBlocks([block], shared[v] ? d.f : d.omega)[0]);
       } finally {
         disposeBlocks(blocks);
@@ -170,22 +184,32 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     const d = decided as Decision | null;
     if (d === null) {
       tf.dispose(final.filter((t): t is tf.Tensor => t !== undefined));
-      return this.skip('non-finite-gradient', tg.losses, omegaOf(), scope);
+      return this.skip('non-finite-gradient', tg.losses, omega, scope, dropped);
     }
     return this.finish(xs, final, tg.losses, d, gram as DeviceGram | null, scope);
   }
 
   private representationStep(input: RepresentationLosses, xs: readonly tf.Variable[], ctx: StepContext): MultiTaskStepResult {
+    const omegaOf = (K: number): Float64Array => resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
     let decided: Decision | null = null;
-    const rg = representationGradients(input, xs, (gram, losses) => {
-      decided = this.decide(gram.data as Float64Array, losses.length, ctx);
-      return decided.f;
-    });
+    const rg = representationGradients(
+      input,
+      xs,
+      (gram, losses, active) => {
+        decided = weighActiveTasks(this.aggregator, gram.data as Float64Array, active, omegaOf(losses.length), ctx);
+        return Float64Array.from(active, (i) => (decided as Decision).f[i] as number);
+      },
+      (K) => this.activeMask(omegaOf(K)),
+    );
     const K = rg.losses.length;
-    const omegaOf = (): Float64Array => resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
-    if (rg.gram === null) return this.skip('non-finite-loss', rg.losses, omegaOf(), 'representation');
+    const omega = omegaOf(K);
+    const dropped = complementOf(K, rg.active);
+    if (!rg.finite) return this.skip('non-finite-loss', rg.losses, omega, 'representation', dropped);
+    if (rg.active.length === 0) return this.skip('no-active-task', rg.losses, omega, 'representation', dropped);
     const d = decided as Decision | null;
-    if (rg.encoderGrads === null || rg.headGrads === null || d === null) return this.skip('non-finite-gradient', rg.losses, omegaOf(), 'representation');
+    if (rg.encoderGrads === null || rg.headGrads === null || d === null) {
+      return this.skip('non-finite-gradient', rg.losses, omega, 'representation', dropped);
+    }
     const heads = combineBlocks(rg.headGrads, d.omega);
     disposeBlocks(rg.headGrads);
     const final = heads.map((h, v) => {
@@ -200,14 +224,9 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     return this.finish(xs, final, rg.losses, d, rg.gram, 'representation');
   }
 
-  private decide(M: Float64Array, K: number, ctx: StepContext): Decision {
-    const gram = toGramian({ rows: K, cols: K, data: M });
-    const { weights, info } = this.aggregator.weights(gram, ctx);
-    const omega = resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
-    for (let i = 0; i < K; i++) {
-      if (!Number.isFinite(weights[i])) throw new InvalidOptionError(`method ${this.aggregator.id} weights[${i}]`, 'finite', weights[i]);
-    }
-    return { f: weights, omega, info, M };
+  /** Active tasks: ω_i > 0 when `dropInactiveTasks` is on (backbones.md §6), else all of them. */
+  private activeMask(omega: Float64Array): boolean[] {
+    return Array.from(omega, (w) => !this.opts.dropInactiveTasks || w > 0);
   }
 
   private finish(
@@ -216,9 +235,10 @@ export class MultiTaskOptimizer extends tf.Optimizer {
   ): MultiTaskStepResult {
     const fin = finalizeGradients(grads, this.opts.clip);
     const owned = fin.grads.filter((t): t is tf.Tensor => t !== undefined);
+    const dropped = complementOf(losses.length, d.active);
     if (!fin.finite) {
       tf.dispose(owned);
-      return this.skip('non-finite-gradient', losses, d.omega, scope);
+      return this.skip('non-finite-gradient', losses, d.omega, scope, dropped);
     }
     try {
       // Array form with a fixed order and `undefined` holes: the inner optimizer keys its slots by
@@ -231,14 +251,17 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     return {
       applied: true, skipped: null, losses, taskWeights: d.omega, weights: d.f, gram: d.M, info: d.info,
       diagnostics: d.info.diagnostics, scope, gradNorm: fin.norm, clipScale: fin.clipScale, prescale: gram?.prescale ?? 1,
+      activeTasks: [...d.active], droppedTasks: dropped,
     };
   }
 
-  private skip(reason: SkipReason, losses: Float64Array, omega: Float64Array, scope: MultiTaskStepResult['scope']): MultiTaskStepResult {
+  private skip(
+    reason: SkipReason, losses: Float64Array, omega: Float64Array, scope: MultiTaskStepResult['scope'], droppedTasks: readonly number[],
+  ): MultiTaskStepResult {
     this.skipped++;
     return {
       applied: false, skipped: reason, losses, taskWeights: omega, weights: null, gram: null, info: null,
-      diagnostics: null, scope, gradNorm: null, clipScale: null, prescale: 1,
+      diagnostics: null, scope, gradNorm: null, clipScale: null, prescale: 1, activeTasks: complementOf(losses.length, droppedTasks), droppedTasks,
     };
   }
 
@@ -301,6 +324,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       clip: o.clip === 'none' ? 'none' : { ...o.clip },
       forward: o.forward,
       combine: o.combine,
+      dropInactiveTasks: o.dropInactiveTasks,
     };
     if (o.sharedNames !== null) cfg['sharedVariables'] = [...o.sharedNames];
     if (o.variableNames !== null) cfg['variables'] = [...o.variableNames];
@@ -338,6 +362,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       clip: config['clip'] as unknown as NonNullable<MultiTaskOptimizerOptions['clip']>,
       forward: config['forward'] as NonNullable<MultiTaskOptimizerOptions['forward']>,
       combine: config['combine'] as NonNullable<MultiTaskOptimizerOptions['combine']>,
+      ...(typeof config['dropInactiveTasks'] === 'boolean' ? { dropInactiveTasks: config['dropInactiveTasks'] } : {}),
       ...(variables === undefined ? {} : { variables }),
       ...(config['sharedVariables'] === undefined ? {} : { sharedVariables: config['sharedVariables'] as string[] }),
     };
@@ -349,24 +374,4 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     this.inner.dispose();
     super.dispose();
   }
-}
-
-interface Decision {
-  readonly f: Float64Array;
-  readonly omega: Float64Array;
-  readonly info: AggregationInfo<object>;
-  readonly M: Float64Array;
-}
-
-function resolveMethod(spec: MethodSpec): Aggregator<object> {
-  if (typeof spec === 'string') return gramianWeighted(createWeighting(spec, {}) as Weighting<object>);
-  if (typeof spec === 'object' && spec !== null) {
-    if ('weighting' in spec && typeof (spec as Aggregator).weights === 'function') return spec as Aggregator<object>;
-    if ('weigh' in spec && typeof (spec as Weighting).weigh === 'function') return gramianWeighted(spec as Weighting<object>);
-    if ('id' in spec && typeof spec.id === 'string') {
-      const cfg = spec as MethodConfig;
-      return gramianWeighted(createWeighting(cfg.id, cfg.options ?? {}) as Weighting<object>);
-    }
-  }
-  throw new InvalidOptionError('method', 'a method id, a { id, options } config, a Weighting or an Aggregator', spec);
 }

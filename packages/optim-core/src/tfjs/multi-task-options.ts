@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { gramianWeighted } from '../aggregators/aggregator';
 import type { Aggregator } from '../aggregators/aggregator';
+import { createWeighting } from '../aggregators/registry';
 import { InvalidOptionError } from '../errors';
 import type { MethodConfig, Weighting } from '../types';
 import { validateClip } from './clip';
@@ -47,6 +49,12 @@ export interface MultiTaskOptimizerOptions {
   readonly forward?: ForwardStrategy;
   /** Default `'gradients'`. */
   readonly combine?: CombineStrategy;
+  /**
+   * Skip tasks whose ω_i is 0 at this step (epoch-gated or annealed losses): no backward pass, no
+   * finiteness check of their loss, no row in M, f_i = 0; reported as `droppedTasks`
+   * (backbones.md §6). With `false`, zero-weight tasks keep their row (came-grad.md §5.4). Default `true`.
+   */
+  readonly dropInactiveTasks?: boolean;
 }
 
 /** The validated, serialisable part of the options. */
@@ -57,9 +65,10 @@ export interface ResolvedOptions {
   readonly clip: ClipOption;
   readonly forward: ForwardStrategy;
   readonly combine: CombineStrategy;
+  readonly dropInactiveTasks: boolean;
 }
 
-const KNOWN = ['inner', 'method', 'variables', 'paramScope', 'sharedVariables', 'clip', 'forward', 'combine'];
+const KNOWN = ['inner', 'method', 'variables', 'paramScope', 'sharedVariables', 'clip', 'forward', 'combine', 'dropInactiveTasks'];
 
 /** Validates everything except `inner` and `method`; errors name the option and what was expected. */
 export function resolveOptions(options: MultiTaskOptimizerOptions): ResolvedOptions {
@@ -105,7 +114,9 @@ export function resolveOptions(options: MultiTaskOptimizerOptions): ResolvedOpti
       if (missing.length > 0) throw new InvalidOptionError('sharedVariables', 'a subset of `variables`', missing);
     }
   }
-  return { paramScope, sharedNames, variableNames, clip: validateClip(options.clip), forward, combine };
+  const dropInactiveTasks = options.dropInactiveTasks ?? true;
+  if (typeof dropInactiveTasks !== 'boolean') throw new InvalidOptionError('dropInactiveTasks', 'a boolean', dropInactiveTasks);
+  return { paramScope, sharedNames, variableNames, clip: validateClip(options.clip), forward, combine, dropInactiveTasks };
 }
 
 function variableName(v: unknown, what: string): string {
@@ -114,4 +125,18 @@ function variableName(v: unknown, what: string): string {
     return (v as unknown as { name: string }).name;
   }
   throw new InvalidOptionError(what, 'a tf.Variable or a variable name', v);
+}
+
+/** Builds the method's Gram-level aggregator (with diagnostics) from any {@link MethodSpec}. */
+export function resolveMethod(spec: MethodSpec): Aggregator<object> {
+  if (typeof spec === 'string') return gramianWeighted(createWeighting(spec, {}) as Weighting<object>);
+  if (typeof spec === 'object' && spec !== null) {
+    if ('weighting' in spec && typeof (spec as Aggregator).weights === 'function') return spec as Aggregator<object>;
+    if ('weigh' in spec && typeof (spec as Weighting).weigh === 'function') return gramianWeighted(spec as Weighting<object>);
+    if ('id' in spec && typeof spec.id === 'string') {
+      const cfg = spec as MethodConfig;
+      return gramianWeighted(createWeighting(cfg.id, cfg.options ?? {}) as Weighting<object>);
+    }
+  }
+  throw new InvalidOptionError('method', 'a method id, a { id, options } config, a Weighting or an Aggregator', spec);
 }

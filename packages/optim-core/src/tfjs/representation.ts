@@ -3,6 +3,7 @@ import { ShapeError } from '../errors';
 import { deviceGram } from './device-gram';
 import type { DeviceGram } from './device-gram';
 import { checkLosses, disposeBlocks, readLosses } from './jacobian';
+import type { ActiveTasks } from './jacobian';
 
 /**
  * A forward pass split at the shared features z: `encode()` computes z once, `heads(z)` returns
@@ -16,15 +17,20 @@ export interface RepresentationLosses {
 }
 
 /**
- * Called once the K feature gradients ∂L_i/∂z and their Gram matrix exist. Returns the
- * coefficients f of the combined upstream gradient Σ f_i ∂L_i/∂z, or `null` to stop the step.
+ * Called once the feature gradients ∂L_i/∂z of the active tasks and their K'×K' Gram matrix
+ * exist. Returns the K' coefficients f of the upstream gradient Σ_j f_j ∂L_{active[j]}/∂z, or
+ * `null` to stop the step.
  */
-export type DecideFeatureWeights = (gram: DeviceGram, losses: Float64Array) => Float64Array | null;
+export type DecideFeatureWeights = (gram: DeviceGram, losses: Float64Array, active: readonly number[]) => Float64Array | null;
 
 /** Everything a representation-level step computed. */
 export interface RepresentationGradients {
   readonly losses: Float64Array;
-  /** `null` when a loss was non-finite (nothing else was computed). */
+  /** Indices of the active tasks (all of them without an {@link ActiveTasks} callback). */
+  readonly active: readonly number[];
+  /** False when an active task's loss is non-finite (nothing else was computed). */
+  readonly finite: boolean;
+  /** `null` when a loss was non-finite or no task was active. */
   readonly gram: DeviceGram | null;
   /** ∂(Σ f_i L_i)/∂x through the encoder, aligned with `xs`; `null` when the step stopped. */
   readonly encoderGrads: (tf.Tensor | undefined)[] | null;
@@ -47,13 +53,16 @@ export function representationGradients(
   input: RepresentationLosses,
   xs: readonly tf.Variable[],
   decide: DecideFeatureWeights,
+  activeOf: ActiveTasks = (K) => new Array<boolean>(K).fill(true),
 ): RepresentationGradients {
   const out: {
     losses: Float64Array;
+    active: number[];
+    finite: boolean;
     gram: DeviceGram | null;
     heads: (tf.Tensor | undefined)[][] | null;
     stopped: boolean;
-  } = { losses: new Float64Array(0), gram: null, heads: null, stopped: true };
+  } = { losses: new Float64Array(0), active: [], finite: false, gram: null, heads: null, stopped: true };
   const engine = tf.engine();
   const outer = engine.gradients(
     () => {
@@ -64,18 +73,23 @@ export function representationGradients(
       const zLeaf = detach(z);
       const L = checkLosses(input.heads(zLeaf));
       out.losses = readLosses(L);
-      if (!out.losses.every(Number.isFinite)) return tf.scalar(0);
+      const flags = activeOf(L.length);
+      if (flags.length !== L.length) throw new ShapeError('active tasks', `${L.length} flags (one per loss)`, `${flags.length}`);
+      out.active = flags.flatMap((a, i) => (a ? [i] : []));
+      out.finite = out.active.every((i) => Number.isFinite(out.losses[i]));
+      if (!out.finite || out.active.length === 0) return tf.scalar(0);
       const targets = [zLeaf, ...xs] as tf.Tensor[];
       const dz: (tf.Tensor | undefined)[] = [];
-      const perTask = L.map((loss) => {
+      const perTask = L.map((loss, i) => {
+        if (flags[i] !== true) return xs.map(() => undefined);
         const { grads } = engine.gradients(() => loss, targets, undefined, true);
         dz.push(grads[0] ?? undefined);
         return grads.slice(1).map((t) => (t === undefined || t === null ? undefined : tf.keep(t)));
       });
       out.heads = xs.map((_, v) => perTask.map((row) => row[v]));
-      const gram = deviceGram([dz], L.length);
+      const gram = deviceGram([dz], dz.length);
       out.gram = gram;
-      const f = gram.data === null ? null : decide(gram, out.losses);
+      const f = gram.data === null ? null : decide(gram, out.losses, out.active);
       if (f === null) return tf.scalar(0);
       out.stopped = false;
       const present = dz.flatMap((g, i) => (g === undefined ? [] : [tf.mul(g, tf.scalar(f[i] as number))]));
@@ -92,9 +106,9 @@ export function representationGradients(
   if (out.stopped) {
     tf.dispose(encoderGrads.filter((t): t is tf.Tensor => t !== undefined));
     if (out.heads !== null) disposeBlocks(out.heads);
-    return { losses: out.losses, gram: out.gram, encoderGrads: null, headGrads: null };
+    return { losses: out.losses, active: out.active, finite: out.finite, gram: out.gram, encoderGrads: null, headGrads: null };
   }
-  return { losses: out.losses, gram: out.gram, encoderGrads, headGrads: out.heads };
+  return { losses: out.losses, active: out.active, finite: out.finite, gram: out.gram, encoderGrads, headGrads: out.heads };
 }
 
 /**

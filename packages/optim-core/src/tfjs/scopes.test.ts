@@ -156,3 +156,64 @@ function gramOf(rows: readonly Float32Array[]): Float64Array {
   }
   return M;
 }
+
+describe('inactive tasks (ω_i = 0, backbones.md §6)', () => {
+  const nanSecond = (model: TwoTaskModel) => (): tf.Scalar[] => {
+    const [a, b] = model.losses() as [tf.Scalar, tf.Scalar];
+    return [a, tf.mul(b, tf.scalar(Number.NaN)) as tf.Scalar];
+  };
+
+  for (const forward of ['once', 'per-task'] as const) {
+    test(`forward '${forward}': a zero-weight task is dropped (no backward, NaN loss tolerated); the rest is the K = 1 step`, () => {
+      const model = createTwoTaskModel(`drop-${forward}`, 83);
+      const inner = new RecordingOptimizer();
+      const opt = new MultiTaskOptimizer({ inner, variables: model.variables, forward });
+      const res = opt.step(nanSecond(model), { weights: [2, 0] });
+      expect(res.applied).toBe(true);
+      expect(res.droppedTasks).toEqual([1]);
+      expect(res.activeTasks).toEqual([0]);
+      expect(res.diagnostics?.droppedTasks).toEqual([1]);
+      // came-grad.md §5.10: K = 1 gives f = κ·ω_0 = 1.5·2.
+      expect(res.weights?.[0]).toBeCloseTo(3, 12);
+      expect(res.weights?.[1]).toBe(0);
+      const { value, grads } = tf.variableGrads(() => tf.mul(model.losses()[0] as tf.Scalar, 3) as tf.Scalar, model.variables as tf.Variable[]);
+      const ref = flatValues(model.variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
+      tf.dispose([value, ...Object.values(grads)]);
+      const got = Float32Array.from((inner.calls[0] ?? []).flatMap((c) => Array.from(c.values ?? new Float32Array(c.name.endsWith('/wc') ? 5 : 0))));
+      expectClose(got, ref, 1e-6);
+      expect(inner.calls[0]?.find((c) => c.name.endsWith('/wc'))?.values).toBeNull();
+      model.dispose();
+    });
+  }
+
+  test('dropInactiveTasks: false keeps the zero-weight row, so its NaN loss skips the step', () => {
+    const model = createTwoTaskModel('drop-off', 89);
+    const opt = new MultiTaskOptimizer({ inner: new RecordingOptimizer(), variables: model.variables, dropInactiveTasks: false });
+    const res = opt.step(nanSecond(model), { weights: [2, 0] });
+    expect(res.skipped).toBe('non-finite-loss');
+    const kept = opt.step(model.losses, { weights: [2, 0] });
+    expect(kept.droppedTasks).toEqual([]);
+    expect((kept.gram as Float64Array).length).toBe(4);
+    model.dispose();
+  });
+
+  test('all weights zero: nothing to do, the step is skipped as no-active-task', () => {
+    const model = createTwoTaskModel('drop-all', 97);
+    const inner = new RecordingOptimizer();
+    const opt = new MultiTaskOptimizer({ inner, variables: model.variables });
+    expect(opt.step(model.losses, { weights: [0, 0] }).skipped).toBe('no-active-task');
+    expect(opt.step({ encode: model.encode, heads: model.headLosses }, { weights: [0, 0] }).skipped).toBe('no-active-task');
+    expect(inner.calls).toHaveLength(0);
+    model.dispose();
+  });
+
+  test('representation mode drops zero-weight tasks too', () => {
+    const model = createTwoTaskModel('drop-repr', 101);
+    const inner = new RecordingOptimizer();
+    const opt = new MultiTaskOptimizer({ inner, variables: model.variables, method: 'linear' });
+    const res = opt.step({ encode: model.encode, heads: (z) => nanSecond({ ...model, losses: () => model.headLosses(z) })() }, { weights: [1, 0] });
+    expect(res.applied).toBe(true);
+    expect(res.droppedTasks).toEqual([1]);
+    model.dispose();
+  });
+});
