@@ -13,12 +13,13 @@ const profile = process.argv.includes('--profile');
 const entry = profile ? 'profile-kernels' : 'step-time';
 const outfile = `${outdir}${entry}.mjs`;
 await build({
-  entryPoints: [`${here}${entry}.ts`],
+  entryPoints: [`${here}${entry}.ts`, `${here}data-parallel-worker.ts`],
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outfile,
+  outdir,
+  outExtension: { '.js': '.mjs' },
   logLevel: 'warning',
   plugins: [
     {
@@ -34,4 +35,9 @@ await build({
 });
 const bench = await import(pathToFileURL(outfile).href);
 if (profile) await bench.profileKernels();
-else await bench.main(process.argv.slice(2), fileURLToPath(new URL('../../../apps/bench/perf/torch_twin.py', import.meta.url)));
+else {
+  await bench.main(process.argv.slice(2), {
+    torchTwin: fileURLToPath(new URL('../../../apps/bench/perf/torch_twin.py', import.meta.url)),
+    dataParallelWorker: `${outdir}data-parallel-worker.mjs`,
+  });
+}

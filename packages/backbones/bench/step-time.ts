@@ -4,12 +4,17 @@
  * (apps/bench/perf/torch_twin.py, one thread), measured in one run in interleaved rounds whose
  * order rotates. A step is forward + backward + Adam + reading the loss.
  *
- *   pnpm --filter @came-grad/backbones bench:perf [--rounds 15] [--steps 3] [--no-torch]
+ * With `--workers 2` a fourth contender joins: the pack on 2 data-parallel worker threads
+ * (`startReplicaGroup`, each on half the batch, gradients averaged through shared memory).
+ *
+ *   pnpm --filter @came-grad/backbones bench:perf [--rounds 15] [--steps 3] [--no-torch] [--workers 2]
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs-core';
+import { startReplicaGroup } from '../src/engine/data-parallel/group.js';
+import type { ReplicaGroup } from '../src/engine/data-parallel/group.js';
 import { installWasmKernelPack } from '../src/engine/kernel-pack.js';
 import { createReferenceModel, REFERENCE_CONFIG, referenceBatch } from '../src/engine/reference-model.js';
 import { selectBackend } from '../src/engine/select-backend.js';
@@ -18,6 +23,7 @@ interface Options {
   rounds: number;
   steps: number;
   torch: boolean;
+  workers: number;
   python: string;
 }
 
@@ -33,6 +39,7 @@ function parseOptions(argv: string[]): Options {
     rounds: value('--rounds', 15),
     steps: value('--steps', 3),
     torch: !argv.includes('--no-torch'),
+    workers: argv.includes('--workers') ? value('--workers', 2) : 0,
     python: process.env['TORCH_PYTHON'] ?? '/usr/bin/python3',
   };
 }
@@ -87,8 +94,16 @@ class TorchTwin {
   }
 }
 
-/** Runs the comparison; `torchTwin` is the path of apps/bench/perf/torch_twin.py. */
-export async function main(argv: string[], torchTwin: string): Promise<void> {
+/** Paths the runner resolves: the torch twin script and the bundled data-parallel worker. */
+export interface BenchPaths {
+  readonly torchTwin: string;
+  readonly dataParallelWorker: string;
+}
+
+type Contender = 'stock' | 'pack' | 'dp' | 'torch';
+
+/** Runs the comparison and prints per-round figures and a JSON summary line. */
+export async function main(argv: string[], paths: BenchPaths): Promise<void> {
   const opts = parseOptions(argv);
   const selection = await selectBackend('wasm', { kernelPack: false });
   const out = (line: string): void => {
@@ -111,57 +126,78 @@ export async function main(argv: string[], torchTwin: string): Promise<void> {
   }
   let twin: TorchTwin | undefined;
   if (opts.torch) {
-    const started = await TorchTwin.start(opts.python, torchTwin);
+    const started = await TorchTwin.start(opts.python, paths.torchTwin);
     twin = started.twin;
     out(`torch twin: ${JSON.stringify(started.info)}`);
   }
+  let group: ReplicaGroup | undefined;
+  if (opts.workers > 1) {
+    group = await startReplicaGroup({ worker: paths.dataParallelWorker, replicas: opts.workers, size: params });
+    // As many steps as the single-process trainers have taken (2 warm-ups + 1 profiled), so that the
+    // final losses are comparable.
+    for (let i = 0; i < 3; i++) await group.step();
+    out(`data parallel: ${opts.workers} worker threads, batch ${REFERENCE_CONFIG.batch / opts.workers} each`);
+  }
   out(`reference model: ${params} parameters; kernels per step: stock ${kernelsPerStep.stock}, pack ${kernelsPerStep.pack}`);
-  out(`${opts.rounds} rounds x ${opts.steps} steps per config, order rotating; ms/step = median within a round`);
-  const rows: { stock: number; pack: number; torch: number }[] = [];
-  const order: ('stock' | 'pack' | 'torch')[] = twin === undefined ? ['stock', 'pack'] : ['stock', 'pack', 'torch'];
+  out(`${opts.rounds} rounds x ${opts.steps} steps per contender, order rotating; ms/step = median within a round`);
+  const order: Contender[] = ['stock', 'pack'];
+  if (group !== undefined) order.push('dp');
+  if (twin !== undefined) order.push('torch');
+  const rows: Record<Contender, number>[] = [];
+  let dpLoss = Number.NaN;
   try {
     for (let r = 0; r < opts.rounds; r++) {
-      const row = { stock: Number.NaN, pack: Number.NaN, torch: Number.NaN };
+      const row: Record<Contender, number> = { stock: Number.NaN, pack: Number.NaN, dp: Number.NaN, torch: Number.NaN };
       for (let j = 0; j < order.length; j++) {
         const who = order[(r + j) % order.length]!;
         if (who === 'torch') {
           row.torch = median(await twin!.steps(opts.steps));
           continue;
         }
-        use(who);
         const times: number[] = [];
-        for (let s = 0; s < opts.steps; s++) {
-          const t0 = performance.now();
-          trainers[who].step();
-          times.push(performance.now() - t0);
+        if (who === 'dp') {
+          for (let s = 0; s < opts.steps; s++) {
+            const t0 = performance.now();
+            dpLoss = await group!.step();
+            times.push(performance.now() - t0);
+          }
+        } else {
+          use(who);
+          for (let s = 0; s < opts.steps; s++) {
+            const t0 = performance.now();
+            trainers[who].step();
+            times.push(performance.now() - t0);
+          }
         }
         row[who] = median(times);
       }
       rows.push(row);
-      const torchPart =
-        twin === undefined
-          ? ''
-          : ` torch ${row.torch.toFixed(1)} | pack/torch ${(row.pack / row.torch).toFixed(2)} stock/torch ${(row.stock / row.torch).toFixed(2)}`;
-      out(
-        `round ${String(r + 1).padStart(2)}: stock ${row.stock.toFixed(1)} pack ${row.pack.toFixed(1)}${torchPart} | stock/pack ${(row.stock / row.pack).toFixed(2)}`,
-      );
+      const parts = order.map((c) => `${c} ${row[c].toFixed(1)}`);
+      const ratios = [`stock/pack ${(row.stock / row.pack).toFixed(2)}`];
+      if (twin !== undefined) ratios.push(`pack/torch ${(row.pack / row.torch).toFixed(2)}`);
+      if (group !== undefined) ratios.push(`pack/dp ${(row.pack / row.dp).toFixed(2)}`);
+      if (group !== undefined && twin !== undefined) ratios.push(`dp/torch ${(row.dp / row.torch).toFixed(2)}`);
+      out(`round ${String(r + 1).padStart(2)}: ${parts.join(' ')} | ${ratios.join(' ')}`);
     }
   } finally {
     twin?.stop();
+    await group?.close();
   }
-  const col = (f: (x: (typeof rows)[number]) => number): number => median(rows.map(f));
+  const col = (f: (x: Record<Contender, number>) => number): number => median(rows.map(f));
   const summary = {
     rounds: rows.length,
     stepsPerRound: opts.steps,
     params,
     kernelsPerStep,
-    msPerStep: { stock: col((x) => x.stock), pack: col((x) => x.pack), torch: col((x) => x.torch) },
+    msPerStep: { stock: col((x) => x.stock), pack: col((x) => x.pack), dp: col((x) => x.dp), torch: col((x) => x.torch) },
     medianRatios: {
       stockOverPack: col((x) => x.stock / x.pack),
       packOverTorch: col((x) => x.pack / x.torch),
       stockOverTorch: col((x) => x.stock / x.torch),
+      packOverDp: col((x) => x.pack / x.dp),
+      dpOverTorch: col((x) => x.dp / x.torch),
     },
-    finalLoss: { stock: trainers.stock.loss(), pack: trainers.pack.loss() },
+    finalLoss: { stock: trainers.stock.loss(), pack: trainers.pack.loss(), dp: dpLoss },
   };
   out(`summary: ${JSON.stringify(summary)}`);
 }
