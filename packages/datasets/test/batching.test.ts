@@ -139,6 +139,21 @@ describe('batches', () => {
     }
   });
 
+  it('decodes ahead: with prefetch the next batch is ready before any I/O turn when asked for', async () => {
+    const probe = async (prefetch: number): Promise<string> => {
+      const stream = ds.batches({ split: 'train', batchSize: 2, seed: 1, prefetch });
+      await stream.next();
+      // Ample time for a 2-sample batch to decode in the background, if it was started.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      const ioTurn = new Promise<string>((resolve) => setImmediate(() => resolve('after an I/O turn')));
+      const outcome = await Promise.race([stream.next().then(() => 'ready'), ioTurn]);
+      await stream.return?.();
+      return outcome;
+    };
+    expect(await probe(2)).toBe('ready');
+    expect(await probe(0)).toBe('after an I/O turn');
+  });
+
   it('rejects cursors that do not fit the split', () => {
     expect(() => ds.batches({ split: 'train', batchSize: 4, cursor: { epoch: 0, position: ds.sizes.train + 1 } })).toThrow(CursorError);
     expect(() => ds.batches({ split: 'train', batchSize: 4, cursor: { epoch: -1, position: 0 } })).toThrow(/`cursor.epoch` should be an integer ≥ 0/);
