@@ -1,5 +1,4 @@
 import type { StageDiagnostics } from '../diagnostics/step-diagnostics';
-import { InvalidOptionError } from '../errors';
 import { quadForm } from '../gram/kspace';
 import { normalizeGramian } from '../gram/normalize';
 import type { Weighting } from '../types';
@@ -70,7 +69,6 @@ export function createCameGrad(options: CameGradOptions = {}): Weighting<CameGra
   const weights = options.weights === undefined ? undefined : checkWeightVector('came-grad.weights', options.weights);
   const st = options.stages ?? {};
   checkOptionKeys('came-grad.stages', st, ['rectify', 'energize', 'fuse']);
-  if (typeof st !== 'object') throw new InvalidOptionError('came-grad.stages', 'an object', st);
   const stages = {
     rectify: checkBoolean('came-grad.stages.rectify', st.rectify ?? true),
     energize: checkBoolean('came-grad.stages.energize', st.energize ?? true),

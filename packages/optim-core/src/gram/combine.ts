@@ -50,39 +50,40 @@ function throwNonFiniteCombination(rows: GradientRows, dst: Float64Array, start:
 function combineBlock(
   rows: GradientRows, w: ArrayLike<number>, K: number, start: number, end: number, out: Float64Array,
 ): void {
-  // The first pass writes (the output may hold stale values); later passes take four rows at a
-  // time: one load and one store of the output per four multiply-adds.
-  let i: number;
-  if (K >= 2) {
-    const r0 = rows[0] as ArrayLike<number>, r1 = rows[1] as ArrayLike<number>;
-    const w0 = w[0] as number, w1 = w[1] as number;
-    for (let d = start; d < end; d++) out[d] = w0 * (r0[d] as number) + w1 * (r1[d] as number);
-    i = 2;
-  } else {
-    const r0 = rows[0] as ArrayLike<number>;
-    const w0 = w[0] as number;
+  // The first pass writes up to four rows (the output may hold stale values); later passes add four
+  // rows at a time: one load and one store of the output per four multiply-adds.
+  const r = (k: number) => rows[k] as ArrayLike<number>;
+  const first = Math.min(K, 4);
+  const r0 = r(0), w0 = w[0] as number;
+  if (first === 1) {
     for (let d = start; d < end; d++) out[d] = w0 * (r0[d] as number);
-    i = 1;
-  }
-  for (; i + 3 < K; i += 4) {
-    const r0 = rows[i] as ArrayLike<number>, r1 = rows[i + 1] as ArrayLike<number>;
-    const r2 = rows[i + 2] as ArrayLike<number>, r3 = rows[i + 3] as ArrayLike<number>;
-    const w0 = w[i] as number, w1 = w[i + 1] as number, w2 = w[i + 2] as number, w3 = w[i + 3] as number;
+  } else if (first === 2) {
+    const r1 = r(1), w1 = w[1] as number;
+    for (let d = start; d < end; d++) out[d] = w0 * (r0[d] as number) + w1 * (r1[d] as number);
+  } else if (first === 3) {
+    const r1 = r(1), r2 = r(2), w1 = w[1] as number, w2 = w[2] as number;
+    for (let d = start; d < end; d++) out[d] = w0 * (r0[d] as number) + w1 * (r1[d] as number) + w2 * (r2[d] as number);
+  } else {
+    const r1 = r(1), r2 = r(2), r3 = r(3), w1 = w[1] as number, w2 = w[2] as number, w3 = w[3] as number;
     for (let d = start; d < end; d++) {
-      out[d] = (out[d] as number) + w0 * (r0[d] as number) + w1 * (r1[d] as number)
-        + w2 * (r2[d] as number) + w3 * (r3[d] as number);
+      out[d] = w0 * (r0[d] as number) + w1 * (r1[d] as number) + w2 * (r2[d] as number) + w3 * (r3[d] as number);
+    }
+  }
+  let i = first;
+  for (; i + 3 < K; i += 4) {
+    const a0 = r(i), a1 = r(i + 1), a2 = r(i + 2), a3 = r(i + 3);
+    const v0 = w[i] as number, v1 = w[i + 1] as number, v2 = w[i + 2] as number, v3 = w[i + 3] as number;
+    for (let d = start; d < end; d++) {
+      out[d] = (out[d] as number) + (v0 * (a0[d] as number) + v1 * (a1[d] as number)
+        + v2 * (a2[d] as number) + v3 * (a3[d] as number));
     }
   }
   for (; i + 1 < K; i += 2) {
-    const r0 = rows[i] as ArrayLike<number>, r1 = rows[i + 1] as ArrayLike<number>;
-    const w0 = w[i] as number, w1 = w[i + 1] as number;
-    for (let d = start; d < end; d++) {
-      out[d] = (out[d] as number) + w0 * (r0[d] as number) + w1 * (r1[d] as number);
-    }
+    const a0 = r(i), a1 = r(i + 1), v0 = w[i] as number, v1 = w[i + 1] as number;
+    for (let d = start; d < end; d++) out[d] = (out[d] as number) + (v0 * (a0[d] as number) + v1 * (a1[d] as number));
   }
   if (i < K) {
-    const r0 = rows[i] as ArrayLike<number>;
-    const w0 = w[i] as number;
-    for (let d = start; d < end; d++) out[d] = (out[d] as number) + w0 * (r0[d] as number);
+    const a0 = r(i), v0 = w[i] as number;
+    for (let d = start; d < end; d++) out[d] = (out[d] as number) + v0 * (a0[d] as number);
   }
 }

@@ -40,6 +40,14 @@ export function gramian(rows: GradientRows): Gramian {
 
 /** Adds the block [start, end) of every upper-triangle dot product into `out` (row-major K×K). */
 function accumulateBlock(rows: GradientRows, K: number, start: number, end: number, out: Float64Array): void {
+  if (K % 4 === 0) {
+    // 4×4 tiles: 8 loads feed 16 products (10 on the diagonal), twice the ratio of 2×2 tiles.
+    for (let i = 0; i < K; i += 4) {
+      diagonalQuad(rows, i, start, end, out, K);
+      for (let j = i + 4; j < K; j += 4) quadTile(rows, i, j, start, end, out, K);
+    }
+    return;
+  }
   // Rows are taken two at a time: a 2×2 tile loads 4 values per step and feeds 4 products,
   // where a plain pairwise dot loads 2 values per product.
   for (let i = 0; i < K; i += 2) {
@@ -119,4 +127,54 @@ function diagonalOne(a: ArrayLike<number>, start: number, end: number, out: Floa
     s0 += x * x;
   }
   out[i * K + i] = (out[i * K + i] as number) + (s0 + s1);
+}
+
+function diagonalQuad(rows: GradientRows, i: number, start: number, end: number, out: Float64Array, K: number): void {
+  const a0 = rows[i] as ArrayLike<number>, a1 = rows[i + 1] as ArrayLike<number>;
+  const a2 = rows[i + 2] as ArrayLike<number>, a3 = rows[i + 3] as ArrayLike<number>;
+  let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s11 = 0, s12 = 0, s13 = 0, s22 = 0, s23 = 0, s33 = 0;
+  for (let d = start; d < end; d++) {
+    const x0 = a0[d] as number, x1 = a1[d] as number, x2 = a2[d] as number, x3 = a3[d] as number;
+    s00 += x0 * x0; s01 += x0 * x1; s02 += x0 * x2; s03 += x0 * x3;
+    s11 += x1 * x1; s12 += x1 * x2; s13 += x1 * x3;
+    s22 += x2 * x2; s23 += x2 * x3;
+    s33 += x3 * x3;
+  }
+  const r0 = i * K + i, r1 = r0 + K, r2 = r1 + K, r3 = r2 + K;
+  out[r0] = (out[r0] as number) + s00;
+  out[r0 + 1] = (out[r0 + 1] as number) + s01;
+  out[r0 + 2] = (out[r0 + 2] as number) + s02;
+  out[r0 + 3] = (out[r0 + 3] as number) + s03;
+  out[r1 + 1] = (out[r1 + 1] as number) + s11;
+  out[r1 + 2] = (out[r1 + 2] as number) + s12;
+  out[r1 + 3] = (out[r1 + 3] as number) + s13;
+  out[r2 + 2] = (out[r2 + 2] as number) + s22;
+  out[r2 + 3] = (out[r2 + 3] as number) + s23;
+  out[r3 + 3] = (out[r3 + 3] as number) + s33;
+}
+
+function quadTile(rows: GradientRows, i: number, j: number, start: number, end: number, out: Float64Array, K: number): void {
+  const a0 = rows[i] as ArrayLike<number>, a1 = rows[i + 1] as ArrayLike<number>;
+  const a2 = rows[i + 2] as ArrayLike<number>, a3 = rows[i + 3] as ArrayLike<number>;
+  const b0 = rows[j] as ArrayLike<number>, b1 = rows[j + 1] as ArrayLike<number>;
+  const b2 = rows[j + 2] as ArrayLike<number>, b3 = rows[j + 3] as ArrayLike<number>;
+  let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+  let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+  for (let d = start; d < end; d++) {
+    const x0 = a0[d] as number, x1 = a1[d] as number, x2 = a2[d] as number, x3 = a3[d] as number;
+    const y0 = b0[d] as number, y1 = b1[d] as number, y2 = b2[d] as number, y3 = b3[d] as number;
+    s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+    s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+    s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
+    s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+  }
+  const r0 = i * K + j, r1 = r0 + K, r2 = r1 + K, r3 = r2 + K;
+  out[r0] = (out[r0] as number) + s00; out[r0 + 1] = (out[r0 + 1] as number) + s01;
+  out[r0 + 2] = (out[r0 + 2] as number) + s02; out[r0 + 3] = (out[r0 + 3] as number) + s03;
+  out[r1] = (out[r1] as number) + s10; out[r1 + 1] = (out[r1 + 1] as number) + s11;
+  out[r1 + 2] = (out[r1 + 2] as number) + s12; out[r1 + 3] = (out[r1 + 3] as number) + s13;
+  out[r2] = (out[r2] as number) + s20; out[r2 + 1] = (out[r2 + 1] as number) + s21;
+  out[r2 + 2] = (out[r2 + 2] as number) + s22; out[r2 + 3] = (out[r2 + 3] as number) + s23;
+  out[r3] = (out[r3] as number) + s30; out[r3 + 1] = (out[r3 + 1] as number) + s31;
+  out[r3 + 2] = (out[r3 + 2] as number) + s32; out[r3 + 3] = (out[r3 + 3] as number) + s33;
 }
