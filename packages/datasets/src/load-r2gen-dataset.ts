@@ -205,10 +205,16 @@ export async function loadR2GenDataset(options: R2GenDatasetOptions): Promise<R2
     const bad = new Map<StudyRecord, ImageError>();
     for (const split of SPLITS) {
       await eachLimited(records[split], 32, async (rec) => {
-        for (let v = 0; v < views; v++) {
-          const problem = await checkImage(join(options.imageDir, rec.imagePaths[v] as string), checkImages);
+        // The entry's own views, then an inline (DDaTR) prior's images, which no other entry covers.
+        const ctx = priorsOn ? (rec.inlinePrior?.imagePaths ?? []) : [];
+        const toCheck: [string, string][] = [
+          ...rec.imagePaths.slice(0, views).map((p, v): [string, string] => [p, `image_path[${v}]`]),
+          ...ctx.slice(0, views).map((p, v): [string, string] => [p, `context_image[${v}]`]),
+        ];
+        for (const [path, field] of toCheck) {
+          const problem = await checkImage(join(options.imageDir, path), checkImages);
           if (problem !== undefined) {
-            bad.set(rec, new ImageError({ file, entryId: rec.id, field: `image_path[${v}]` }, problem));
+            bad.set(rec, new ImageError({ file, entryId: rec.id, field }, problem));
             return;
           }
         }

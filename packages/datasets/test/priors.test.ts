@@ -59,6 +59,19 @@ describe('prior-study linking', () => {
     expect(Array.from(r.value.batch.aux.hasProgress?.data ?? [])).toEqual([1, 0]);
   });
 
+  it('checks inline prior images like the entry images', async () => {
+    const annotationPath = await writeAnnotation(root, {
+      train: [mimic('m1', 1, undefined, undefined, { has_progress: true, context_image: ['gone.jpg'], context_report: 'Prior.' }), mimic('m2', 1, undefined)],
+      val: [],
+      test: [],
+    }, 'ddatr-missing.json');
+    const opts = { annotationPath, imageDir: join(root, 'img'), kind: 'mimic_cxr' as const, imageSize: 32, labels: false };
+    await expect(loadR2GenDataset(opts)).rejects.toThrow(/`context_image\[0\]` \(in .*entry m1\) should name a decodable PNG or JPEG image\. Found no file at .*gone\.jpg/);
+    const ds = await loadR2GenDataset({ ...opts, skipBad: true });
+    expect(ds.records('train').map((r) => r.id)).toEqual(['m2']);
+    expect(ds.skipped.map((e) => [e.entryId, e.field])).toEqual([['m1', 'context_image[0]']]);
+  });
+
   it('rejects an explicit prior that names no entry', async () => {
     const annotationPath = await writeAnnotation(root, { train: [mimic('m1', 1, undefined, undefined, { prior: 'm9' })], val: [], test: [] }, 'bad-prior.json');
     const err = await loadR2GenDataset({ annotationPath, imageDir: join(root, 'img'), kind: 'mimic_cxr', imageSize: 32, labels: false }).catch((e: unknown) => e);
