@@ -26,6 +26,8 @@ export type { ReportDataset } from './text/clean-report.js';
 export { WordTokenizer, buildVocabulary, UNK_TOKEN, SPECIAL_ID } from './text/vocabulary.js';
 export type { VocabularyOptions } from './text/vocabulary.js';
 export { myPreCaption, camegradHypothesisRewrite, blipPreCaption } from './text/scoring-text.js';
+export { scoringText, R2GEN_MAX_SEQ_LENGTH } from './text/scoring-pipeline.js';
+export type { TextPipeline, ScoringTextOptions } from './text/scoring-pipeline.js';
 
 // CheXpert-style labeler and clinical-efficacy metrics (spec clinical-metrics.md).
 export { OBSERVATIONS, OBSERVATION_KEYS, FIVE_OBSERVATIONS, observationKey, observationName } from './labeler/observations.js';
