@@ -325,3 +325,21 @@ describe('came-grad: options and inputs', () => {
     expect(w.toString()).toContain('"epsRel":0.1');
   });
 });
+
+describe('came-grad: float32 smoke test', () => {
+  it('float32 rows give bitwise the float64 result of the same values, and rtol 1e-5 of the unrounded rows', () => {
+    for (let seed = 0; seed < 8; seed++) {
+      const K = 2 + (seed % 4);
+      const rows = randomJacobian(seed + 500, K, 64);
+      const f32 = rows.map((r) => Float32Array.from(r));
+      const f64 = f32.map((r) => Float64Array.from(r));
+      const agg = createAggregator('came-grad', { ...OPTS, weights: Array.from({ length: K }, (_, i) => 1 + i) });
+      const a = agg.aggregate(f32);
+      const b = agg.aggregate(f64);
+      expect(Array.from(a.weights)).toEqual(Array.from(b.weights));
+      expect(Array.from(a.direction)).toEqual(Array.from(b.direction));
+      const exact = agg.aggregate(rows);
+      expect(distance(a.direction, exact.direction)).toBeLessThanOrEqual(1e-5 * norm(exact.direction));
+    }
+  });
+});
