@@ -14,8 +14,8 @@ export const BACKBONE_IDS: readonly string[] = Object.freeze(Object.keys(BUILT_I
 export interface BackboneRegistry {
   /** Registered ids, built-ins first. */
   readonly ids: readonly string[];
-  /** Builds the backbone `id` from a JSON configuration. @throws UnknownIdError for an unknown id */
-  create(id: string, config: BackboneConfig): BackboneAdapter;
+  /** Builds the backbone `id` from a JSON configuration object. @throws UnknownIdError for an unknown id */
+  create(id: string, config: object): BackboneAdapter;
 }
 
 /**
@@ -33,10 +33,11 @@ export function createBackboneRegistry(extra: Readonly<Record<string, BackboneFa
   const ids = Object.freeze(Object.keys(factories));
   return {
     ids,
-    create(id: string, config: BackboneConfig): BackboneAdapter {
+    create(id: string, config: object): BackboneAdapter {
       const factory = Object.hasOwn(factories, id) ? factories[id] : undefined;
       if (factory === undefined) throw new UnknownIdError('backbone', id, ids);
-      return factory(config);
+      // Each factory validates its options; the object is read as JSON.
+      return factory(config as BackboneConfig);
     },
   };
 }
@@ -47,6 +48,6 @@ export function createBackboneRegistry(extra: Readonly<Record<string, BackboneFa
  *
  * @throws UnknownIdError for an id not in {@link BACKBONE_IDS}
  */
-export function createBackbone(id: string, config: BackboneConfig): BackboneAdapter {
+export function createBackbone(id: string, config: object): BackboneAdapter {
   return createBackboneRegistry().create(id, config);
 }

@@ -8,8 +8,7 @@ import { INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { R2GEN_DEFAULTS, r2genConfigToJson, resolveR2GenConfig, type R2GenConfig } from './config';
 import { generateIds } from './generate';
-import { languageModelLoss } from '../blocks/language-model-loss';
-import { multiLabelBceLoss } from '../blocks/multi-label-bce';
+import { r2genLosses } from './losses';
 import { CLS_PREFIXES, LM_PREFIXES, R2GenModel, VISUAL_PREFIXES } from './model';
 
 export { R2GEN_DEFAULTS, type R2GenConfig };
@@ -82,21 +81,7 @@ class R2GenAdapter implements BackboneAdapter {
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
     const wanted = this.#selected(only);
     const scope = this.#scope(ctx);
-    return tf.tidy(() => {
-      const tokens = h as tf.Tensor3D;
-      const losses: Record<string, tf.Scalar> = {};
-      if (wanted.has('lm')) {
-        const memory = this.#model.encode(tokens, scope);
-        const inputs = tf.slice(batch.reportIds, [0, 0], [-1, batch.reportIds.shape[1] - 1]) as tf.Tensor2D;
-        losses['lm'] = languageModelLoss(this.#model.decode(memory, inputs, scope), batch.reportIds, batch.reportMask);
-      }
-      if (wanted.has('cls')) {
-        const labels = batch.aux?.labels14;
-        if (labels === undefined) throw new ShapeError('batch.aux.labels14', `a [B, ${this.#config.numLabels}] tensor (the cls task needs labels)`, 'undefined');
-        losses['cls'] = multiLabelBceLoss(this.#model.classify(tf.mean(tokens, 1) as tf.Tensor2D), labels);
-      }
-      return losses;
-    });
+    return tf.tidy(() => r2genLosses(this.#model, h as tf.Tensor3D, batch, scope, wanted));
   }
 
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
