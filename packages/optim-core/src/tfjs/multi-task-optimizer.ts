@@ -243,7 +243,10 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     try {
       // Array form with a fixed order and `undefined` holes: the inner optimizer keys its slots by
       // position, so the slot of a variable that got no gradient this step must not shift.
-      this.inner.applyGradients(xs.map((x, v) => ({ name: x.name, tensor: fin.grads[v] as tf.Tensor })));
+      // Frozen variables of an explicit `variables` list keep their slot too, with no gradient.
+      const byName = new Map(xs.map((x, v) => [x.name, fin.grads[v]]));
+      const slots = this.variableList ?? xs;
+      this.inner.applyGradients(slots.map((x) => ({ name: x.name, tensor: byName.get(x.name) as tf.Tensor })));
     } finally {
       tf.dispose(owned);
     }
@@ -265,11 +268,12 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     };
   }
 
+  /** The variables of this step: frozen ones (`trainable: false`) are excluded, as tf.variableGrads does. */
   private resolveVariables(): readonly tf.Variable[] {
-    if (this.variableList !== null) return this.variableList;
     const registered = tf.engine().registeredVariables;
-    const xs = Object.keys(registered).map((k) => registered[k] as tf.Variable).filter((v) => v.trainable);
-    if (xs.length === 0) throw new ShapeError('variables', 'at least one trainable tf.Variable', 'none registered');
+    const all = this.variableList ?? Object.keys(registered).map((k) => registered[k] as tf.Variable);
+    const xs = all.filter((v) => v.trainable);
+    if (xs.length === 0) throw new ShapeError('variables', 'at least one trainable tf.Variable', 'none');
     return xs;
   }
 

@@ -76,6 +76,23 @@ describe("paramScope 'shared'", () => {
   });
 });
 
+test('frozen variables (trainable: false) in `variables` receive nothing and stay unchanged', () => {
+  const model = createTwoTaskModel('frozen', 103);
+  const W = model.shared[0] as tf.Variable;
+  W.trainable = false;
+  const before = Array.from(W.dataSync());
+  // Adam keys its moments by position: the frozen variable keeps its slot, so unfreezing it later
+  // does not hand another variable's moments to it (that would throw on the shape mismatch).
+  const opt = new MultiTaskOptimizer({ inner: tf.train.adam(0.1), variables: model.variables });
+  expect(opt.step(model.losses).applied).toBe(true);
+  expect(Array.from(W.dataSync())).toEqual(before);
+  W.trainable = true;
+  opt.step(model.losses);
+  expect(Array.from(W.dataSync())).not.toEqual(before);
+  opt.dispose();
+  model.dispose();
+});
+
 describe('representation mode', () => {
   test('the encoder receives one backward of Σ f_i ∂L_i/∂z; heads receive Σ ω_i ∂L_i/∂θ', () => {
     const model = createTwoTaskModel('repr', 41);
