@@ -109,6 +109,20 @@ describe('MultiTaskOptimizer, paramScope all', () => {
     model.dispose();
   });
 
+  test('scale equivariance on the float32 path: losses × s give s × the update and the same f (came-grad.md §6)', () => {
+    const model = createTwoTaskModel('equivariance', 29);
+    const base = new RecordingOptimizer();
+    const r0 = new MultiTaskOptimizer({ inner: base, variables: model.variables }).step(model.losses, { weights: [1, 4] });
+    for (const s of [1e-3, 1e3, -1, -1e3, 2 ** -30]) {
+      const inner = new RecordingOptimizer();
+      const r = new MultiTaskOptimizer({ inner, variables: model.variables })
+        .step(() => model.losses().map((l) => tf.mul(l, tf.scalar(s)) as tf.Scalar), { weights: [1, 4] });
+      expectClose(r.weights as Float64Array, r0.weights as Float64Array, 1e-5);
+      expectClose(recorded(inner), Array.from(recorded(base), (x) => s * x), 1e-5);
+    }
+    model.dispose();
+  });
+
   test('SGD applies θ ← θ − lr·g_final, and learning-rate changes reach the inner optimizer', () => {
     const model = createTwoTaskModel('sgd', 11);
     const probe = new RecordingOptimizer();
