@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbJacobian, arbPermutation, arbSpecialJacobian, EQUIVARIANCE_SCALES, POWER_OF_TWO_SCALES } from '../testing/arbitraries';
+import { arbJacobian, arbScale, arbPermutation, arbSpecialJacobian, EQUIVARIANCE_SCALES, POWER_OF_TWO_SCALES } from '../testing/arbitraries';
 import {
   assertDeterministicAndPure,
   assertFiniteStructure,
@@ -118,5 +118,14 @@ describe('cagrad', () => {
   it('validates c and rescale', () => {
     expect(() => createAggregator('cagrad', { c: -0.1 })).toThrow(/`cagrad.c` should be a finite number ≥ 0/);
     expect(() => createAggregator('cagrad', { rescale: 3 as 0 })).toThrow(/`cagrad.rescale` should be one of 0, 1, 2/);
+  });
+});
+
+describe('cagrad: P3 over the shared scale family (0, 1e-10 … 1e15, and negatives)', () => {
+  it('A(sG) = s·A(G)', () => {
+    const agg = createAggregator('cagrad');
+    fc.assert(fc.property(arbJacobian({ K: [1, 8], n: [1, 12] }), arbScale(), (rows, s) => {
+      assertScaleEquivariant(agg, rows, s, { tol: rows.length <= 2 ? 1e-12 : 1e-9, compareWeights: true });
+    }), { seed: 2718, numRuns: 150 });
   });
 });

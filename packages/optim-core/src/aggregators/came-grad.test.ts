@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, NonFiniteError, ShapeError } from '../errors';
-import { arbJacobian, arbNonStationary, arbPermutation, arbSpecialJacobian, arbTaskWeights, EQUIVARIANCE_SCALES, POWER_OF_TWO_SCALES } from '../testing/arbitraries';
+import { arbJacobian, arbScale, arbNonStationary, arbPermutation, arbSpecialJacobian, arbTaskWeights, EQUIVARIANCE_SCALES, POWER_OF_TWO_SCALES } from '../testing/arbitraries';
 import {
   assertDeterministicAndPure,
   assertFiniteStructure,
@@ -341,5 +341,14 @@ describe('came-grad: float32 smoke test', () => {
       const exact = agg.aggregate(rows);
       expect(distance(a.direction, exact.direction)).toBeLessThanOrEqual(1e-5 * norm(exact.direction));
     }
+  });
+});
+
+describe('came-grad: P3 over the shared scale family (0, 1e-10 … 1e15, and negatives)', () => {
+  it('A(sG) = s·A(G)', () => {
+    const agg = createAggregator('came-grad');
+    fc.assert(fc.property(arbJacobian({ K: [1, 8], n: [1, 12] }), arbScale(), (rows, s) => {
+      assertScaleEquivariant(agg, rows, s, { ctx: { taskWeights: new Array<number>(rows.length).fill(1) }, tol: rows.length <= 2 ? 1e-12 : 1e-9, compareWeights: true });
+    }), { seed: 2718, numRuns: 150 });
   });
 });

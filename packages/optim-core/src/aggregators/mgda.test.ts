@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbJacobian, arbPermutation, arbSpecialJacobian, EQUIVARIANCE_SCALES, POWER_OF_TWO_SCALES } from '../testing/arbitraries';
+import { arbJacobian, arbScale, arbPermutation, arbSpecialJacobian, EQUIVARIANCE_SCALES, POWER_OF_TWO_SCALES } from '../testing/arbitraries';
 import {
   assertDeterministicAndPure,
   assertFiniteStructure,
@@ -93,5 +93,14 @@ describe('mgda', () => {
 
   it('validates normalize', () => {
     expect(() => createAggregator('mgda', { normalize: 'l1' as 'l2' })).toThrow(/`mgda.normalize` should be one of "none", "l2"/);
+  });
+});
+
+describe('mgda: P3 over the shared scale family (0, 1e-10 … 1e15, and negatives)', () => {
+  it('A(sG) = s·A(G)', () => {
+    const agg = createAggregator('mgda');
+    fc.assert(fc.property(arbJacobian({ K: [1, 8], n: [1, 12] }), arbScale(), (rows, s) => {
+      assertScaleEquivariant(agg, rows, s, { tol: rows.length <= 2 ? 1e-12 : 1e-9 });
+    }), { seed: 2718, numRuns: 150 });
   });
 });
