@@ -205,14 +205,14 @@ export function renderFrontal(size: number, a: Anatomy, f: StudyFindings, rng: S
 
   // Fluid last among the soft tissues so it hides the sulcus and the dome.
   c.fill(fluid, a.softTissue + 0.06);
-  drawParenchyma(c, a, f, aerated, rng);
+  drawParenchyma(c, a, f, aerated, masks, rng);
   drawPleura(c, a, f, masks);
   drawDevices(c, a, f);
   c.blur();
   return c;
 }
 
-function drawParenchyma(c: Canvas, a: Anatomy, f: StudyFindings, aerated: Float32Array, rng: SeededRandom): void {
+function drawParenchyma(c: Canvas, a: Anatomy, f: StudyFindings, aerated: Float32Array, masks: Record<Side, LungMasks>, rng: SeededRandom): void {
   if (f.edema !== undefined) {
     const amp = f.edema.certainty === 'unc' ? 0.06 : 0.07 + 0.05 * f.edema.severity;
     for (const side of SIDES) {
@@ -225,8 +225,13 @@ function drawParenchyma(c: Canvas, a: Anatomy, f: StudyFindings, aerated: Float3
     const cu = lungCentreU(a, con.side) + lateral(con.side) * 0.25 * a.lungHalfWidth;
     const cv = zoneV(a, con.zone);
     const amp = con.certainty === 'unc' ? 0.16 : 0.26;
-    for (let k = 0; k < 6; k++) {
-      c.ellipse(cu + rng.range(-0.05, 0.05), cv + rng.range(-0.035, 0.035), rng.range(0.03, 0.05), rng.range(0.025, 0.04), amp * 0.55, 0.6, aerated);
+    // Lobar shape: the consolidation fills its lobe up to a fissure-like edge (upper lobe: a
+    // sharp lower border; lower lobe: up from the diaphragm, whose outline it effaces), with a
+    // patchy interior from a few overlapping blobs.
+    c.ellipse(cu, cv, 0.9 * a.lungHalfWidth, 0.07, amp * 0.8, 0.15, masks[con.side].lung);
+    if (con.zone === 'lower') c.ellipse(cu, cv + 0.07, 0.9 * a.lungHalfWidth, 0.06, amp * 0.6, 0.3, masks[con.side].lung);
+    for (let k = 0; k < 4; k++) {
+      c.ellipse(cu + rng.range(-0.05, 0.05), cv + rng.range(-0.03, 0.03), rng.range(0.03, 0.05), rng.range(0.025, 0.04), amp * 0.3, 0.6, aerated);
     }
     // Air bronchograms: air-filled bronchi stand out against the filled alveoli.
     c.stroke([cu - 0.04 * lateral(con.side), cv - 0.02, cu + 0.02 * lateral(con.side), cv + 0.01], 0.004, -0.07, aerated);
