@@ -7,3 +7,5 @@ export type { RepresentationLosses } from './representation';
 export { registerCameOptimizers } from './register';
 export { AdamW, ADAMW_DEFAULTS } from './adamw';
 export type { AdamWOptions, AdamWGroup } from './adamw';
+export { createTensorAggregator, taskJacobian } from './tensor-aggregator';
+export type { TensorAggregator, TensorAggregateResult } from './tensor-aggregator';

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createAggregator, createWeighting } from '../aggregators/registry';
 import { CameError, InvalidOptionError, ShapeError } from '../errors';
 import { MultiTaskOptimizer } from './multi-task-optimizer';
+import { taskJacobian } from './tensor-aggregator';
 import { RecordingOptimizer, createTwoTaskModel, flatValues } from './two-task-model.fixture';
 import type { TwoTaskModel } from './two-task-model.fixture';
 
@@ -95,6 +96,20 @@ describe('MultiTaskOptimizer, paramScope all', () => {
     new MultiTaskOptimizer({ inner: b, variables: model.variables, forward: 'per-task' }).step(counted);
     expect(forwards).toBe(3);
     expect(recorded(a)).toEqual(recorded(b));
+    model.dispose();
+  });
+
+  test('taskJacobian: one forward, rows equal the independent per-task gradients (zeros where unreached)', () => {
+    const model = createTwoTaskModel('jacobian', 8);
+    let forwards = 0;
+    const J = taskJacobian(() => (forwards++, model.losses()), model.variables);
+    expect(forwards).toBe(1);
+    expect(J.shape).toEqual([2, 3 * 5 + 5 + 5 + 5]);
+    const rows = referenceRows(model);
+    const values = J.dataSync();
+    expect(Array.from(values.subarray(0, 30))).toEqual(Array.from(rows[0] as Float32Array));
+    expect(Array.from(values.subarray(30))).toEqual(Array.from(rows[1] as Float32Array));
+    J.dispose();
     model.dispose();
   });
 
