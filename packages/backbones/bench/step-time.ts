@@ -75,8 +75,9 @@ class TorchTwin {
       env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
     });
     child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+    const failed = new Promise<never>((_, reject) => child.once('error', reject));
     const twin = new TorchTwin(child);
-    const info = JSON.parse(await twin.next()) as Record<string, unknown>;
+    const info = JSON.parse(await Promise.race([twin.next(), failed])) as Record<string, unknown>;
     return { twin, info };
   }
   private async next(): Promise<string> {
@@ -126,9 +127,15 @@ export async function main(argv: string[], paths: BenchPaths): Promise<void> {
   }
   let twin: TorchTwin | undefined;
   if (opts.torch) {
-    const started = await TorchTwin.start(opts.python, paths.torchTwin);
-    twin = started.twin;
-    out(`torch twin: ${JSON.stringify(started.info)}`);
+    try {
+      const started = await TorchTwin.start(opts.python, paths.torchTwin);
+      twin = started.twin;
+      out(`torch twin: ${JSON.stringify(started.info)}`);
+    } catch (error) {
+      out(
+        `torch twin unavailable (${error instanceof Error ? error.message : String(error)}): install Debian's python3-torch and libopenblas0-pthread, set TORCH_PYTHON, or pass --no-torch; continuing without it`,
+      );
+    }
   }
   let group: ReplicaGroup | undefined;
   if (opts.workers > 1) {
