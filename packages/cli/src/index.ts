@@ -1,1 +1,20 @@
+// Public API of @came-grad/cli: the training and evaluation loops as a library, and the command line.
 export { runCli } from './cli';
+export type { CliIo } from './io';
+export { CliError } from './cli-error';
+export { train } from './train/train';
+export type { RunConfig, TrainHooks } from './train/train';
+export type { TrainOptions, TrainSummary, StepRecord, GradientMode } from './train/train-options';
+export { openTrainedRun } from './train/trained-run';
+export type { WeightsChoice } from './train/trained-run';
+export { generateSplit, scoreGeneration, ceScores } from './train/evaluate-split';
+export type { SplitGeneration, SplitScores, CeScores, GenerateSplitOptions } from './train/evaluate-split';
+export { trivialBaselines } from './train/baselines';
+export type { TrivialBaselines } from './train/baselines';
+export { toPlainBatch } from './train/batch-glue';
+export { learningRateAt } from './train/lr-schedule';
+export type { LrSchedule } from './train/lr-schedule';
+export { MODEL_SIZES } from './train/model-sizes';
+export type { ModelSize } from './train/model-sizes';
+export type { RunSpec, Session } from './train/session';
+export { RUN_FILES } from './train/run-files';
