@@ -106,3 +106,30 @@ describe('combine into a reused buffer', () => {
     expect(() => combine(rows, [1, 1, 1], new Float64Array(3))).toThrow(/`out` should be a Float64Array of length 2000/);
   });
 });
+
+describe('gramian: WebAssembly SIMD route (typed-array rows, K ≤ 16, K·D ≥ 65536)', () => {
+  it.each([1, 2, 3, 5, 8, 16, 17])('agrees with the scalar route and a naive float64 Gram for K = %i', (K) => {
+    const D = 70001;
+    const rows = randomJacobian(K * 31, K, D);
+    const typed = rows.map((r) => Float64Array.from(r));
+    const wasm = gramian(typed);
+    const scalar = gramian(rows);
+    const ref = naiveGram(rows);
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) {
+        const scale = Math.sqrt((ref[i]?.[i] as number) * (ref[j]?.[j] as number));
+        expect(Math.abs((wasm.data[i * K + j] as number) - (ref[i]?.[j] as number))).toBeLessThanOrEqual(1e-13 * scale);
+        expect(Math.abs((wasm.data[i * K + j] as number) - (scalar.data[i * K + j] as number))).toBeLessThanOrEqual(1e-13 * scale);
+        expect(wasm.data[i * K + j]).toBe(wasm.data[j * K + i]);
+      }
+    }
+  });
+
+  it('gives bitwise equal results for float32 rows and float64 copies, and detects NaN by row and index', () => {
+    const f32 = randomJacobian(4, 3, 30000).map((r) => Float32Array.from(r));
+    const f64 = f32.map((r) => Float64Array.from(r));
+    expect(Array.from(gramian(f32).data)).toEqual(Array.from(gramian(f64).data));
+    f32[2]![12345] = Number.NaN;
+    expect(() => gramian(f32)).toThrow(/`rows\[2\]` should be finite at index 12345/);
+  });
+});

@@ -1,5 +1,10 @@
 import type { GradientRows, Gramian } from '../types';
 import { checkRowShape, throwNonFinite } from './rows';
+import { createWasmGramKernel, WASM_BLOCK, WASM_MAX_K } from './wasm-gram';
+import type { WasmGramKernel } from './wasm-gram';
+
+/** Below this many entries (K·D) compiling the WebAssembly kernel costs more than it saves. */
+const WASM_MIN_ENTRIES = 1 << 16;
 
 /**
  * Elements per cache block. K rows × 1024 float32 = 4 KiB per row, so even K = 8 keeps every
@@ -21,9 +26,14 @@ const BLOCK = 1024;
 export function gramian(rows: GradientRows): Gramian {
   const { K, D } = checkRowShape(rows);
   const out = new Float64Array(K * K);
-  for (let start = 0; start < D; start += BLOCK) {
-    const end = Math.min(D, start + BLOCK);
-    accumulateBlock(rows, K, start, end, out);
+  const kernel = K <= WASM_MAX_K && K * D >= WASM_MIN_ENTRIES && rows.every(isTypedArray) ? createWasmGramKernel() : null;
+  if (kernel !== null) {
+    accumulateWasm(rows as readonly TypedRow[], K, D, kernel, out);
+  } else {
+    for (let start = 0; start < D; start += BLOCK) {
+      const end = Math.min(D, start + BLOCK);
+      accumulateBlock(rows, K, start, end, out);
+    }
   }
   for (let i = 0; i < K; i++) {
     for (let j = 0; j < i; j++) out[i * K + j] = out[j * K + i] as number;
@@ -36,6 +46,35 @@ export function gramian(rows: GradientRows): Gramian {
     }
   }
   return { rows: K, cols: K, data: out } as Gramian;
+}
+
+type TypedRow = Float32Array | Float64Array;
+
+function isTypedArray(row: ArrayLike<number>): boolean {
+  return row instanceof Float32Array || row instanceof Float64Array;
+}
+
+/**
+ * WebAssembly SIMD route: each block of every row is converted to float64 in the module's memory
+ * (one typed-array copy, which also does the float32 → float64 widening), then all upper-triangle dot
+ * products of the block run on f64x2 lanes. Blocks are zero-padded to a multiple of 4 entries.
+ */
+function accumulateWasm(rows: readonly TypedRow[], K: number, D: number, kernel: WasmGramKernel, out: Float64Array): void {
+  const buf = kernel.rows;
+  kernel.out.fill(0);
+  for (let start = 0; start < D; start += WASM_BLOCK) {
+    const end = Math.min(D, start + WASM_BLOCK);
+    const n = end - start;
+    const padded = (n + 3) & ~3;
+    for (let r = 0; r < K; r++) {
+      buf.set((rows[r] as TypedRow).subarray(start, end), r * WASM_BLOCK);
+      if (padded > n) buf.fill(0, r * WASM_BLOCK + n, r * WASM_BLOCK + padded);
+    }
+    kernel.dots(K, padded);
+  }
+  for (let i = 0; i < K; i++) {
+    for (let j = i; j < K; j++) out[i * K + j] = kernel.out[i * K + j] as number;
+  }
 }
 
 /** Adds the block [start, end) of every upper-triangle dot product into `out` (row-major K×K). */
