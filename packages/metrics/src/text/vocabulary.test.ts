@@ -1,11 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MetricsInputError, MetricsOptionError } from '../errors.js';
 import { cleanReportIuXray } from './clean-report.js';
 import { pySplit } from './python-str.js';
 import { UNK_TOKEN, WordTokenizer, buildVocabulary } from './vocabulary.js';
 
-const ANNOTATION = '/work/shared/data/iu_xray/annotation.json';
+// Read in place, never copied (its licence forbids it): an explicit override, the shared/ folder
+// beside the repository (as CI lays it out), or the workplace's absolute path.
+const CANDIDATES = [
+  process.env['IU_XRAY_ANNOTATION'],
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', '..', 'shared', 'data', 'iu_xray', 'annotation.json'),
+  '/work/shared/data/iu_xray/annotation.json',
+].filter((p): p is string => p !== undefined);
+const ANNOTATION = CANDIDATES.find((p) => existsSync(p)) ?? (CANDIDATES[CANDIDATES.length - 1] as string);
 interface Entry {
   report: string;
 }
