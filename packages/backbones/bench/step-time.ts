@@ -16,7 +16,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { startReplicaGroup } from '../src/engine/data-parallel/group.js';
 import type { ReplicaGroup } from '../src/engine/data-parallel/group.js';
 import { installWasmKernelPack } from '../src/engine/kernel-pack.js';
-import { createReferenceModel, REFERENCE_CONFIG, referenceBatch } from '../src/engine/reference-model.js';
+import { gelu } from '../src/blocks/gelu.js';
+import { layerNormalize } from '../src/blocks/layer-norm.js';
+import { maskedSoftmaxCrossEntropy } from '../src/blocks/softmax-cross-entropy.js';
+import { createReferenceModel, PLAIN_REFERENCE_OPS, REFERENCE_CONFIG, referenceBatch } from '../src/engine/reference-model.js';
+import type { ReferenceOps } from '../src/engine/reference-model.js';
 import { selectBackend } from '../src/engine/select-backend.js';
 
 interface Options {
@@ -50,10 +54,20 @@ const median = (xs: number[]): number => {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-type Config = 'stock' | 'pack';
+type Config = 'stock' | 'pack' | 'blocks';
 
-function makeTrainer(scope: string) {
-  const model = createReferenceModel(REFERENCE_CONFIG, 1, scope);
+/**
+ * The building blocks' customGrad GELU, LayerNorm (R2Gen's variant: unbiased std, ε on the std; the
+ * same cost) and softmax cross-entropy, in place of the plain-op versions.
+ */
+const BLOCK_OPS: ReferenceOps = {
+  gelu: (x) => gelu(x),
+  normalize: (x) => layerNormalize(x, 1e-5),
+  crossEntropy: (logits, targets) => maskedSoftmaxCrossEntropy(logits, targets, tf.ones([targets.shape[0]]) as tf.Tensor1D),
+};
+
+function makeTrainer(scope: string, ops: ReferenceOps = PLAIN_REFERENCE_OPS) {
+  const model = createReferenceModel(REFERENCE_CONFIG, 1, scope, ops);
   const batch = referenceBatch(REFERENCE_CONFIG);
   const optimizer = tf.train.adam(1e-3);
   let lastLoss = Number.NaN;
@@ -101,7 +115,7 @@ export interface BenchPaths {
   readonly dataParallelWorker: string;
 }
 
-type Contender = 'stock' | 'pack' | 'dp' | 'torch';
+type Contender = 'stock' | 'pack' | 'blocks' | 'dp' | 'torch';
 
 /** Runs the comparison and prints per-round figures and a JSON summary line. */
 export async function main(argv: string[], paths: BenchPaths): Promise<void> {
@@ -111,13 +125,13 @@ export async function main(argv: string[], paths: BenchPaths): Promise<void> {
     process.stdout.write(`${line}\n`);
   };
   out(`backend: ${selection.backend} (${selection.reason}); node ${process.version}`);
-  const trainers = { stock: makeTrainer('stock'), pack: makeTrainer('pack') };
+  const trainers = { stock: makeTrainer('stock'), pack: makeTrainer('pack'), blocks: makeTrainer('blocks', BLOCK_OPS) };
   const params = trainers.pack.model.variables.reduce((n, v) => n + v.size, 0);
   const use = (config: Config): void => {
-    installWasmKernelPack({ speedups: config === 'pack' });
+    installWasmKernelPack({ speedups: config !== 'stock' });
   };
-  const kernelsPerStep: Record<Config, number> = { stock: 0, pack: 0 };
-  for (const config of ['stock', 'pack'] as const) {
+  const kernelsPerStep: Record<Config, number> = { stock: 0, pack: 0, blocks: 0 };
+  for (const config of ['stock', 'pack', 'blocks'] as const) {
     use(config);
     for (let i = 0; i < 2; i++) trainers[config].step();
     const profile = await tf.profile(() => {
@@ -145,16 +159,24 @@ export async function main(argv: string[], paths: BenchPaths): Promise<void> {
     for (let i = 0; i < 3; i++) await group.step();
     out(`data parallel: ${opts.workers} worker threads, batch ${REFERENCE_CONFIG.batch / opts.workers} each`);
   }
-  out(`reference model: ${params} parameters; kernels per step: stock ${kernelsPerStep.stock}, pack ${kernelsPerStep.pack}`);
+  out(
+    `reference model: ${params} parameters; kernels per step: stock ${kernelsPerStep.stock}, pack ${kernelsPerStep.pack}, blocks ${kernelsPerStep.blocks}`,
+  );
   out(`${opts.rounds} rounds x ${opts.steps} steps per contender, order rotating; ms/step = median within a round`);
-  const order: Contender[] = ['stock', 'pack'];
+  const order: Contender[] = ['stock', 'pack', 'blocks'];
   if (group !== undefined) order.push('dp');
   if (twin !== undefined) order.push('torch');
   const rows: Record<Contender, number>[] = [];
   let dpLoss = Number.NaN;
   try {
     for (let r = 0; r < opts.rounds; r++) {
-      const row: Record<Contender, number> = { stock: Number.NaN, pack: Number.NaN, dp: Number.NaN, torch: Number.NaN };
+      const row: Record<Contender, number> = {
+        stock: Number.NaN,
+        pack: Number.NaN,
+        blocks: Number.NaN,
+        dp: Number.NaN,
+        torch: Number.NaN,
+      };
       for (let j = 0; j < order.length; j++) {
         const who = order[(r + j) % order.length]!;
         if (who === 'torch') {
@@ -181,7 +203,9 @@ export async function main(argv: string[], paths: BenchPaths): Promise<void> {
       rows.push(row);
       const parts = order.map((c) => `${c} ${row[c].toFixed(1)}`);
       const ratios = [`stock/pack ${(row.stock / row.pack).toFixed(2)}`];
+      ratios.push(`pack/blocks ${(row.pack / row.blocks).toFixed(2)}`);
       if (twin !== undefined) ratios.push(`pack/torch ${(row.pack / row.torch).toFixed(2)}`);
+      if (twin !== undefined) ratios.push(`blocks/torch ${(row.blocks / row.torch).toFixed(2)}`);
       if (group !== undefined) ratios.push(`pack/dp ${(row.pack / row.dp).toFixed(2)}`);
       if (group !== undefined && twin !== undefined) ratios.push(`dp/torch ${(row.dp / row.torch).toFixed(2)}`);
       out(`round ${String(r + 1).padStart(2)}: ${parts.join(' ')} | ${ratios.join(' ')}`);
@@ -196,15 +220,23 @@ export async function main(argv: string[], paths: BenchPaths): Promise<void> {
     stepsPerRound: opts.steps,
     params,
     kernelsPerStep,
-    msPerStep: { stock: col((x) => x.stock), pack: col((x) => x.pack), dp: col((x) => x.dp), torch: col((x) => x.torch) },
+    msPerStep: {
+      stock: col((x) => x.stock),
+      pack: col((x) => x.pack),
+      blocks: col((x) => x.blocks),
+      dp: col((x) => x.dp),
+      torch: col((x) => x.torch),
+    },
     medianRatios: {
       stockOverPack: col((x) => x.stock / x.pack),
       packOverTorch: col((x) => x.pack / x.torch),
+      packOverBlocks: col((x) => x.pack / x.blocks),
+      blocksOverTorch: col((x) => x.blocks / x.torch),
       stockOverTorch: col((x) => x.stock / x.torch),
       packOverDp: col((x) => x.pack / x.dp),
       dpOverTorch: col((x) => x.dp / x.torch),
     },
-    finalLoss: { stock: trainers.stock.loss(), pack: trainers.pack.loss(), dp: dpLoss },
+    finalLoss: { stock: trainers.stock.loss(), pack: trainers.pack.loss(), blocks: trainers.blocks.loss(), dp: dpLoss },
   };
   out(`summary: ${JSON.stringify(summary)}`);
 }

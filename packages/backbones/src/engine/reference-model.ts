@@ -45,6 +45,34 @@ export const TINY_REFERENCE_CONFIG: ReferenceModelConfig = Object.freeze({
   batch: 2,
 });
 
+/**
+ * The elementwise pieces of the model, swappable so that the bench can time the building blocks'
+ * customGrad versions against the plain-op ones (same shapes, same cost model).
+ */
+export interface ReferenceOps {
+  gelu(x: tf.Tensor2D): tf.Tensor2D;
+  /** Normalises the last axis to zero mean and unit scale (no gain or bias). */
+  normalize(x: tf.Tensor2D): tf.Tensor2D;
+  /** Mean softmax cross-entropy of logits [N, V] against int32 targets [N]. */
+  crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar;
+}
+
+/** Plain tfjs ops with autodiff (tanh-GELU with the cube as products; a pow kernel is scalar and slow on wasm). */
+export const PLAIN_REFERENCE_OPS: ReferenceOps = Object.freeze({
+  gelu: (x: tf.Tensor2D): tf.Tensor2D => {
+    const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+  },
+  normalize: (x: tf.Tensor2D): tf.Tensor2D => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
+  },
+  crossEntropy: (logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar => {
+    const onehot = tf.oneHot(targets, logits.shape[1]);
+    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+  },
+});
+
 /** A reference model: its variables in a fixed order, and the loss of one batch. */
 export interface ReferenceModel {
   readonly variables: readonly tf.Variable[];
@@ -74,7 +102,12 @@ export function seededValues(count: number, seed: number, scale: number): Float3
  * Builds the model with seeded weights (uniform, ±1/√fan-in). Variable names start with `scope`,
  * since tfjs names are global: two live models need two scopes.
  */
-export function createReferenceModel(config: ReferenceModelConfig, seed = 1, scope = 'ref'): ReferenceModel {
+export function createReferenceModel(
+  config: ReferenceModelConfig,
+  seed = 1,
+  scope = 'ref',
+  ops: ReferenceOps = PLAIN_REFERENCE_OPS,
+): ReferenceModel {
   const { dModel: d, vocab, seqLen, ffn } = config;
   const vars: tf.Variable[] = [];
   let next = seed;
@@ -122,15 +155,8 @@ export function createReferenceModel(config: ReferenceModelConfig, seed = 1, sco
 
   const dense = (x: tf.Tensor2D, p: { w: tf.Variable; b: tf.Variable }): tf.Tensor2D =>
     tf.add(tf.matMul(x, p.w as tf.Tensor2D), p.b);
-  const layerNorm = (x: tf.Tensor2D, p: { g: tf.Variable; b: tf.Variable }): tf.Tensor2D => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), p.g), p.b);
-  };
-  // tanh-approximate GELU with the cube as products (a pow kernel is scalar and slow on wasm).
-  const gelu = (x: tf.Tensor2D): tf.Tensor2D => {
-    const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-  };
+  const layerNorm = (x: tf.Tensor2D, p: { g: tf.Variable; b: tf.Variable }): tf.Tensor2D =>
+    tf.add(tf.mul(ops.normalize(x), p.g), p.b);
   const heads = config.heads;
   const dh = d / heads;
   const split = (x: tf.Tensor2D, b: number, t: number): tf.Tensor4D =>
@@ -170,11 +196,10 @@ export function createReferenceModel(config: ReferenceModelConfig, seed = 1, sco
           const h = layerNorm(x, l.ln1);
           x = tf.add(x, attend(h, h, l.self, b, t, t, causal));
           x = tf.add(x, attend(layerNorm(x, l.ln2), mem, l.cross, b, t, memLen, null));
-          x = tf.add(x, dense(gelu(dense(layerNorm(x, l.ln3), l.up)), l.down));
+          x = tf.add(x, dense(ops.gelu(dense(layerNorm(x, l.ln3), l.up)), l.down));
         }
         const logits = dense(layerNorm(x, lnFinal), head);
-        const onehot = tf.oneHot(tf.reshape(targets, [-1]) as tf.Tensor1D, vocab);
-        return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+        return ops.crossEntropy(logits, tf.reshape(targets, [-1]) as tf.Tensor1D);
       });
     },
     dispose() {
