@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 describeBackboneContract((config) => createBackbone('r2gen', config ?? tiny), { name: 'r2gen (lm + cls)' });
 // One view (the MIMIC-CXR layout) and no head: K = 1.
-describeBackboneContract((config) => createBackbone('r2gen', config ?? { ...tiny, views: 1, clsHead: false }), { name: 'r2gen (lm only, one view)' });
+describeBackboneContract((config) => createBackbone('r2gen', config ?? { ...tiny, views: 1, clsHead: false }), { name: 'r2gen (lm only, one view)', steps: 1 });
 
 describe('r2gen', () => {
   it('has tasks lm 1 and cls with the configured weight, and the visual extractor as the only shared part', () => {
@@ -50,7 +50,7 @@ describe('r2gen', () => {
   it('starts near the uniform-prediction loss ln(V + 1) and learns a fixed batch', () => {
     const adapter = createR2Gen({ ...r2genTinyConfig(VOCAB), views: 1, dropout: 0, attEmbedDropout: 0 });
     const batch = toTrainBatch(syntheticBatch(adapter, 2, 3));
-    const optimizer = tf.train.adam(2e-2);
+    const optimizer = tf.train.adam(3e-2);
     const ctx = { training: true, step: 0, epoch: 0, seed: 1, commitState: false };
     const lossAt = (): number => {
       const { losses } = adapter.forward(batch, ctx, ['lm']);
@@ -61,7 +61,7 @@ describe('r2gen', () => {
     try {
       const first = lossAt();
       expect(Math.abs(first - Math.log(VOCAB.length + 1))).toBeLessThan(1);
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 6; i++) {
         optimizer.minimize(() => {
           const { losses } = adapter.forward(batch, ctx);
           return tf.add(losses['lm'] as tf.Scalar, losses['cls'] as tf.Scalar) as tf.Scalar;
