@@ -40,10 +40,10 @@ export function lastJson<T>(stdout: string): T {
   return JSON.parse(line) as T;
 }
 
-/** Tiny, fast training arguments shared by the e2e tests (cpu backend: same results everywhere). */
+/** Tiny, fast training arguments shared by the e2e tests (wasm backend: the default where no native TensorFlow is installed). */
 export function tinyTrainArgs(data: string, out: string, extra: readonly string[] = []): string[] {
   return [
-    'train', '--backbone', 'r2gen', '--data', data, '--out', out, '--size', 'tiny', '--backend', 'cpu',
+    'train', '--backbone', 'r2gen', '--data', data, '--out', out, '--size', 'tiny', '--backend', 'wasm',
     '--batch-size', '4', '--backbone-config', '{"maxSeqLength":16}', '--val-studies', '4', '--beam-size', '1', ...extra,
   ];
 }

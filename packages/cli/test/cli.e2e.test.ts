@@ -69,7 +69,7 @@ describe('came-grad command line', () => {
       expect(log.filter((r) => r.type === 'validation')).toHaveLength(1);
       expect(existsSync(join(out, 'best.bin'))).toBe(true);
     }
-    const evaluation = runBin(['eval', '--run', join(root, 'run-came-grad'), '--split', 'test', '--json', '--beam-size', '1', '--limit', '6', '--backend', 'cpu']);
+    const evaluation = runBin(['eval', '--run', join(root, 'run-came-grad'), '--split', 'test', '--json', '--beam-size', '1', '--limit', '6', '--backend', 'wasm']);
     expect(evaluation.code, evaluation.stderr).toBe(0);
     const result = lastJson<{ n: number; nlg: Record<string, number>; ce: Record<string, { f1: number }>; baselines: Record<string, unknown> }>(evaluation.stdout);
     expect(result.n).toBe(6);
@@ -102,7 +102,7 @@ describe('came-grad command line', () => {
     const path = join(dir, 'checkpoint.bin');
     const bytes = readFileSync(path);
     writeFileSync(path, bytes.subarray(0, bytes.length - 100));
-    const resumed = runBin([...tinyTrainArgs(data, dir, ['--steps', '2']), '--resume']);
+    const resumed = runBin([...tinyTrainArgs(data, dir, ['--steps', '1']), '--resume']);
     expect(resumed.code).not.toBe(0);
     expect(resumed.stderr).toMatch(/checkpoint .*checkpoint\.bin is corrupt/);
   });
