@@ -1,6 +1,8 @@
-/** Meteor matcher modules, in the order the aligner runs them. */
+/** Module slot of exact matches (Meteor runs the modules in slot order). */
 export const MODULE_EXACT = 0;
+/** Module slot of stem matches: different words with the same Porter2 stem. */
 export const MODULE_STEM = 1;
+/** Module slot of synonym matches: different words sharing a WordNet synset. */
 export const MODULE_SYNONYM = 2;
 /** Number of module slots in Meteor's statistics (exact, stem, synonym, paraphrase). */
 export const MODULE_SLOTS = 4;
@@ -14,11 +16,13 @@ export interface WordMatch {
   i: number;
 }
 
-/** Resources the aligner needs besides the words. */
+/** Resources the aligner needs besides the words; an `undefined` module is not run. */
 export interface AlignerModules {
+  /** Stemmer of the stem module. */
   stem: ((word: string) => string) | undefined;
   /** Synset ids of a word; two different words match when their lists intersect. */
   synsets: ((word: string) => readonly number[]) | undefined;
+  /** Width of the alignment beam (Meteor: 40). */
   beamSize: number;
 }
 

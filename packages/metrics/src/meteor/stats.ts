@@ -2,8 +2,10 @@ import { MODULE_SLOTS } from './align.js';
 
 /** Meteor's sufficient statistics for one segment (or a sum of segments). */
 export interface MeteorStats {
+  /** Words in the hypothesis ("test") and the reference. */
   testLength: number;
   referenceLength: number;
+  /** Of those, function words. */
   testFunctionWords: number;
   referenceFunctionWords: number;
   /** Per module slot (exact, stem, synonym, paraphrase): matched content/function words. */
@@ -11,7 +13,9 @@ export interface MeteorStats {
   referenceContent: number[];
   testFunction: number[];
   referenceFunction: number[];
+  /** Runs of matches contiguous and in the same order on both sides. */
   chunks: number;
+  /** Matched words on each side, all modules. */
   testWordMatches: number;
   referenceWordMatches: number;
 }

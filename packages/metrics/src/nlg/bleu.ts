@@ -49,40 +49,47 @@ function ensure(scratch: ClipScratch): void {
 function cook(scratch: ClipScratch, hyp: string, refs: readonly string[]): ItemCounts {
   const { index } = scratch;
   const item = scratch.item++;
-  const refLens: number[] = [];
-  for (const ref of refs) {
-    const words = pySplit(ref);
-    refLens.push(words.length);
-    const { ids, counts } = index.count(words, N);
-    ensure(scratch);
-    ids.forEach((g, k) => {
-      const c = counts[k] as number;
-      if (scratch.stamp[g] !== item) {
-        scratch.stamp[g] = item;
-        scratch.maxRef[g] = c;
-      } else if (c > (scratch.maxRef[g] as number)) {
-        scratch.maxRef[g] = c;
-      }
-    });
-  }
+  let reflen = -1;
+  let testlen = -1;
   const words = pySplit(hyp);
-  const testlen = words.length;
-  // 'closest': minimise (|l − c|, l), so ties go to the shorter reference.
-  let reflen = refLens[0] as number;
-  for (const l of refLens) {
-    const d = Math.abs(l - testlen);
-    const best = Math.abs(reflen - testlen);
-    if (d < best || (d === best && l < reflen)) reflen = l;
+  testlen = words.length;
+  for (const ref of refs) {
+    const refWords = pySplit(ref);
+    const l = refWords.length;
+    // 'closest': minimise (|l − c|, l), so ties go to the shorter reference.
+    if (reflen === -1) reflen = l;
+    else {
+      const d = Math.abs(l - testlen);
+      const best = Math.abs(reflen - testlen);
+      if (d < best || (d === best && l < reflen)) reflen = l;
+    }
+    const n = index.countInto(refWords, N);
+    ensure(scratch);
+    const { outIds, outCounts } = index;
+    const { stamp, maxRef } = scratch;
+    for (let k = 0; k < n; k++) {
+      const g = outIds[k] as number;
+      const c = outCounts[k] as number;
+      if (stamp[g] !== item) {
+        stamp[g] = item;
+        maxRef[g] = c;
+      } else if (c > (maxRef[g] as number)) {
+        maxRef[g] = c;
+      }
+    }
   }
-  const guess = Array.from({ length: N }, (_, k) => Math.max(0, testlen - k));
-  const correct = new Array<number>(N).fill(0);
-  const { ids, counts } = index.count(words, N);
+  const guess = [Math.max(0, testlen), Math.max(0, testlen - 1), Math.max(0, testlen - 2), Math.max(0, testlen - 3)];
+  const correct = [0, 0, 0, 0];
+  const n = index.countInto(words, N);
   ensure(scratch);
-  ids.forEach((g, j) => {
+  const { outIds, outCounts } = index;
+  const { stamp, maxRef } = scratch;
+  for (let j = 0; j < n; j++) {
+    const g = outIds[j] as number;
     const k = index.order(g) - 1;
-    const ref = scratch.stamp[g] === item ? (scratch.maxRef[g] as number) : 0;
-    correct[k] = (correct[k] as number) + Math.min(ref, counts[j] as number);
-  });
+    const ref = stamp[g] === item ? (maxRef[g] as number) : 0;
+    correct[k] = (correct[k] as number) + Math.min(ref, outCounts[j] as number);
+  }
   return { testlen, reflen, guess, correct };
 }
 

@@ -38,6 +38,9 @@ export class NgramIndex {
   private uni = new Int32Array(128);
   private prev = new Int32Array(128);
   private cur = new Int32Array(128);
+  /** Result buffers of {@link NgramIndex.countInto}. */
+  outIds = new Int32Array(512);
+  outCounts = new Int32Array(512);
 
   /**
    * @param expected expected number of distinct n-grams (e.g. total tokens × orders); sizing the
@@ -78,22 +81,35 @@ export class NgramIndex {
    * order, left to right. The insertion order matters: CIDEr-D sums floating-point terms in it.
    */
   count(words: readonly string[], maxN: number): NgramCounts {
+    const n = this.countInto(words, maxN);
+    return { ids: Array.from(this.outIds.subarray(0, n)), counts: Array.from(this.outCounts.subarray(0, n)) };
+  }
+
+  /**
+   * As {@link NgramIndex.count}, but leaves the result in {@link NgramIndex.outIds} /
+   * {@link NgramIndex.outCounts} (valid until the next call) and returns how many distinct
+   * n-grams there are; saves two allocations per sentence on the hot path.
+   */
+  countInto(words: readonly string[], maxN: number): number {
     const s = this.sentence++;
-    const ids: number[] = [];
-    const counts: number[] = [];
     const len = words.length;
-    if (this.prev.length < len) {
+    if (this.uni.length < len) {
       this.prev = new Int32Array(len * 2);
       this.cur = new Int32Array(len * 2);
       this.uni = new Int32Array(len * 2);
     }
+    if (this.outIds.length < len * maxN) {
+      this.outIds = new Int32Array(len * maxN * 2);
+      this.outCounts = new Int32Array(len * maxN * 2);
+    }
+    let n = 0;
     const uni = this.uni;
     for (let i = 0; i < len; i++) {
       const w = words[i] as string;
       let id = this.unigrams.get(w);
       if (id === undefined) this.unigrams.set(w, (id = this.newId(1)));
       uni[i] = id;
-      this.tally(id, s, ids, counts);
+      n = this.tally(id, s, n);
     }
     let prev = uni;
     for (let k = 2; k <= maxN && k <= len; k++) {
@@ -108,22 +124,23 @@ export class NgramIndex {
           this.extended.insert(a, b, id);
         }
         cur[i] = id;
-        this.tally(id, s, ids, counts);
+        n = this.tally(id, s, n);
       }
       prev = cur;
     }
-    return { ids, counts };
+    return n;
   }
 
-  private tally(id: number, s: number, ids: number[], counts: number[]): void {
+  private tally(id: number, s: number, n: number): number {
     if (this.stamp[id] === s) {
       const at = this.slot[id] as number;
-      counts[at] = (counts[at] as number) + 1;
-    } else {
-      this.stamp[id] = s;
-      this.slot[id] = ids.length;
-      ids.push(id);
-      counts.push(1);
+      this.outCounts[at] = (this.outCounts[at] as number) + 1;
+      return n;
     }
+    this.stamp[id] = s;
+    this.slot[id] = n;
+    this.outIds[n] = id;
+    this.outCounts[n] = 1;
+    return n + 1;
   }
 }
