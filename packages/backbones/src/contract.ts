@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { PlainAuxInputs } from './batch/plain-batch';
 
 /**
  * The adapter contract of `specs/backbones.md` §6, version `'v1'`.
@@ -177,6 +178,20 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** A JSON object holding a complete adapter configuration. */
 export type BackboneConfig = { [key: string]: JsonValue };
 
+/** One training study as the host sees it, before any tensor exists. */
+export interface CorpusStudy {
+  readonly id: string;
+  /** The raw report text. */
+  readonly report: string;
+  /** The 14 CheXpert label codes of the report (1, 0, −1, −2 = not mentioned), when the dataset has them. */
+  readonly labels14?: Int8Array;
+}
+
+/** The training split, handed to {@link BackboneAdapter.prepare} once before training or inference. */
+export interface Corpus {
+  readonly train: readonly CorpusStudy[];
+}
+
 /** The contract every backbone implements (`specs/backbones.md` §6). */
 export interface BackboneAdapter {
   /** Contract version. */
@@ -209,6 +224,18 @@ export interface BackboneAdapter {
   commitState?(batch: TrainBatch, ctx: StepContext): void;
   /** Validation hook (PromptMRG/DDaTR/REVTAF base-probability re-estimation). */
   onValidation?(stats: ValStats): void;
+  /**
+   * Builds corpus-level state from the training split: WCL's report clusters, a retrieval bank of
+   * training reports, topic-model vocabularies. Deterministic given the corpus and the adapter's
+   * seed, so `eval` and `--resume` rebuild the same state instead of checkpointing it.
+   */
+  prepare?(corpus: Corpus): void;
+  /**
+   * Per-batch auxiliary inputs that the host computes from the studies' own reports (cluster ids,
+   * topic targets). Called for training batches only: inference inputs must never come from the
+   * reference report, so `generate` gets none of these.
+   */
+  hostAux?(studies: readonly CorpusStudy[]): PlainAuxInputs;
   /** Generates one report per study. */
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult;
   /** Representation fast path: the shared representation h all tasks branch from. */

@@ -1,5 +1,5 @@
 export type {
-  TaskKind, TaskSpec, StepContext, AuxInputs, AuxName, TrainBatch, InferBatch, ForwardResult, GenerateOptions,
+  TaskKind, TaskSpec, StepContext, AuxInputs, AuxName, TrainBatch, InferBatch, ForwardResult, GenerateOptions, Corpus, CorpusStudy,
   GenerateResult, ValStats, ParamGroup, NamedParameter, Tokenizer, InputSpec, JsonValue, BackboneConfig,
   BackboneAdapter, BackboneFactory,
 } from './contract';

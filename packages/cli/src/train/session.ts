@@ -76,6 +76,16 @@ export async function openSession(
         `the ${spec.dataset} data at ${spec.dataDir} gives ${dataset.views} view(s) of ${imageSize} px × ${channels}`,
     );
   }
+  if (adapter.prepare !== undefined) {
+    const labels = dataset.labels('train');
+    adapter.prepare({
+      train: dataset.records('train').map((record, i) => ({
+        id: record.id,
+        report: record.report,
+        ...(labels === undefined ? {} : { labels14: labels.slice(i * 14, i * 14 + 14) }),
+      })),
+    });
+  }
   return { backend, dataset, adapter, backboneConfig: adapter.getConfig(), dispose: () => adapter.dispose() };
 }
 

@@ -118,7 +118,7 @@ async function trainLoop(session: Session, options: TrainOptions, resuming: bool
       const activeWeights = omega.filter((w) => w > 0);
       const lr = learningRateAt({ peak: options.lr, warmupSteps: options.warmupSteps, totalSteps: options.steps, finalFraction: 0.1 }, step);
       optimizer.setLearningRate(lr);
-      const tensors: TrainBatch = toTrainBatch(toPlainBatch(batch));
+      const tensors: TrainBatch = toTrainBatch(toPlainBatch(batch, adapter));
       let result: MultiTaskStepResult;
       try {
         result = options.gradientMode === 'representation' && adapter.encodeShared && adapter.lossesFromShared
