@@ -82,7 +82,13 @@ export class NgramIndex {
    */
   count(words: readonly string[], maxN: number): NgramCounts {
     const n = this.countInto(words, maxN);
-    return { ids: Array.from(this.outIds.subarray(0, n)), counts: Array.from(this.outCounts.subarray(0, n)) };
+    const ids: number[] = [];
+    const counts: number[] = [];
+    for (let k = 0; k < n; k++) {
+      ids.push(this.outIds[k] as number);
+      counts.push(this.outCounts[k] as number);
+    }
+    return { ids, counts };
   }
 
   /**
