@@ -133,3 +133,26 @@ describe('gramian: WebAssembly SIMD route (typed-array rows, K ≤ 16, K·D ≥ 
     expect(() => gramian(f32)).toThrow(/`rows\[2\]` should be finite at index 12345/);
   });
 });
+
+describe('combine: WebAssembly SIMD route', () => {
+  it.each([1, 2, 3, 5, 8, 16, 17])('agrees with the scalar route for K = %i', (K) => {
+    const D = 70001;
+    const rows = randomJacobian(K * 17, K, D);
+    const typed = rows.map((r) => Float32Array.from(r));
+    const w = Array.from({ length: K }, (_, i) => 1.5 - 0.4 * i);
+    const fast = combine(typed, w);
+    const slow = combine(typed.map((r) => Array.from(r)), w);
+    for (let d = 0; d < D; d += 7) {
+      const scale = w.reduce((s, wi, i) => s + Math.abs(wi * (typed[i]![d] as number)), 0);
+      expect(Math.abs((fast[d] as number) - (slow[d] as number))).toBeLessThanOrEqual(1e-15 * Math.max(scale, 1e-300) * K);
+    }
+    const out = new Float64Array(D).fill(Number.NaN);
+    expect(Array.from(combine(typed, w, out))).toEqual(Array.from(fast));
+  });
+
+  it('detects a non-finite entry by row and index', () => {
+    const rows = randomJacobian(8, 4, 40000).map((r) => Float64Array.from(r));
+    rows[3]![39999] = Number.NEGATIVE_INFINITY;
+    expect(() => combine(rows, [1, 1, 1, 1])).toThrow(/`rows\[3\]` should be finite at index 39999/);
+  });
+});
