@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKBONE_IDS, createBackbone, createBackboneRegistry } from './registry';
 import { r2genTinyConfig } from './r2gen/tiny-config';
-import { describeBackboneContract } from './testing/contract-suite';
+import { describeBackboneContract, studiesOf } from './testing/contract-suite';
+import { syntheticBatch } from './testing/synthetic-batch';
 import { createExampleBackbone } from './testing/example-backbone';
 
 const VOCAB = ['.', '<unk>', 'a', 'b', 'c'];
@@ -44,6 +45,19 @@ describe('registry', () => {
     expect([cls?.weightAt?.(0, 0), cls?.weightAt?.(4, 0), cls?.weightAt?.(100, 0)]).toEqual([0.05, 0.25, 0.5]);
     const ema = adapter.frozenParameters?.[0];
     expect(ema?.trainable).toBe(false);
+    adapter.dispose();
+  });
+
+  it('gives the suite\'s corpus: studies with decoded reports and their label codes', () => {
+    const adapter = registry.create('example', { vocab: VOCAB });
+    const plain = syntheticBatch(adapter, 2, 4);
+    const codes = Int8Array.from({ length: 28 }, (_, i) => (i % 4) - 2);
+    const studies = studiesOf(adapter, { ...plain, aux: { labels14: { data: codes, shape: [2, 14] } } });
+    expect(studies.map((s) => s.id)).toEqual(['study-0', 'study-1']);
+    const t = plain.reportIds?.shape[1] ?? 0;
+    expect(studies[1]?.report).toBe(adapter.tokenizer.decode(Array.from(plain.reportIds?.data.subarray(t + 1, 2 * t) ?? [])));
+    expect(studies[1]?.report.split(' ').length).toBeGreaterThan(0);
+    expect(Array.from(studies[1]?.labels14 ?? [])).toEqual(Array.from(codes.slice(14)));
     adapter.dispose();
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { PlainBatch } from '../batch/plain-batch';
 import { disposeBatch, toTrainBatch } from '../batch/to-train-batch';
-import type { BackboneAdapter, BackboneConfig, TrainBatch } from '../contract';
+import type { BackboneAdapter, BackboneConfig, Corpus, CorpusStudy, TrainBatch } from '../contract';
 import { CONTRACT_CHECKS } from './contract-checks';
 import { syntheticBatch } from './synthetic-batch';
 
@@ -17,6 +17,24 @@ export interface BackboneContractOptions {
   readonly steps?: number;
   /** `maxLen` of the generation checks (default 6). */
   readonly maxLen?: number;
+  /**
+   * Training corpus handed to `prepare` of every adapter the suite builds; default the studies of
+   * the suite's batch (reports decoded from its ids).
+   */
+  readonly corpus?: Corpus;
+}
+
+/** The studies of a plain batch as the host sees them: decoded reports and label codes. */
+export function studiesOf(adapter: BackboneAdapter, plain: PlainBatch): CorpusStudy[] {
+  const ids = plain.reportIds;
+  if (ids === undefined) return [];
+  const [b = 0, t = 0] = ids.shape;
+  const labels = plain.aux?.labels14?.data;
+  return Array.from({ length: b }, (_, i) => {
+    const row = Array.from(ids.data.subarray(i * t + 1, (i + 1) * t));
+    const study = { id: `study-${i}`, report: adapter.tokenizer.decode(row) };
+    return labels instanceof Int8Array ? { ...study, labels14: labels.slice(i * 14, (i + 1) * 14) } : study;
+  });
 }
 
 /**
@@ -37,7 +55,9 @@ export type ContractFactory = (config?: BackboneConfig) => BackboneAdapter;
  * groups); one finite scalar loss per task; `only` equals the full pass; gradients reach only the
  * declared variables; the same seed gives the same losses; only `commitState` mutates; no tensor
  * leaks over optimizer steps; `generate` returns one string per study within `maxLen`; the
- * configuration round-trips; the representation split (when present) equals `forward`.
+ * configuration round-trips; the representation split (when present) equals `forward`. Adapters
+ * with `prepare` are prepared on `options.corpus` (default: the batch's studies) and `hostAux`
+ * is merged into the batch, as the CLI does.
  */
 export function describeBackboneContract(factory: ContractFactory, options: BackboneContractOptions = {}): void {
   const batchSize = options.batchSize ?? 2;
@@ -49,9 +69,22 @@ export function describeBackboneContract(factory: ContractFactory, options: Back
     let adapter: BackboneAdapter;
     let batch: TrainBatch;
 
+    let corpus: Corpus | undefined = options.corpus;
+    // Every adapter the checks build is prepared on the same corpus, as the host would.
+    const prepared: ContractFactory = (config) => {
+      const made = factory(config);
+      if (corpus !== undefined) made.prepare?.(corpus);
+      return made;
+    };
+
     beforeAll(() => {
       adapter = factory();
-      batch = toTrainBatch(makeBatch(adapter, batchSize, 17));
+      const plain = makeBatch(adapter, batchSize, 17);
+      const studies = studiesOf(adapter, plain);
+      corpus ??= { train: studies };
+      adapter.prepare?.(corpus);
+      const hostAux = adapter.hostAux?.(studies);
+      batch = toTrainBatch(hostAux === undefined ? plain : { ...plain, aux: { ...plain.aux, ...hostAux } });
     });
     afterAll(() => {
       disposeBatch(batch);
@@ -59,7 +92,7 @@ export function describeBackboneContract(factory: ContractFactory, options: Back
     });
 
     for (const check of CONTRACT_CHECKS) {
-      it(check.title, () => check.run({ adapter, batch, factory, batchSize, maxLen, steps }));
+      it(check.title, () => check.run({ adapter, batch, factory: prepared, batchSize, maxLen, steps }));
     }
   });
 }

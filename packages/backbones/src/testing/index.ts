@@ -1,4 +1,4 @@
-export { describeBackboneContract, type BackboneContractOptions, type ContractFactory } from './contract-suite';
+export { describeBackboneContract, studiesOf, type BackboneContractOptions, type ContractFactory } from './contract-suite';
 export {
   CONTRACT_CHECKS, checkDeclarations, checkFiniteLosses, checkOnlyMatchesFull, checkGradientReach, checkDeterminism,
   checkStateMutation, checkNoLeaks, checkGenerate, checkConfigRoundTrip, checkTokenizer, checkRepresentationSplit,
