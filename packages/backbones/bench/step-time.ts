@@ -152,7 +152,7 @@ export async function main(argv: string[], paths: BenchPaths): Promise<void> {
     }
   }
   let group: ReplicaGroup | undefined;
-  if (opts.workers > 1) {
+  if (opts.workers >= 1) {
     group = await startReplicaGroup({ worker: paths.dataParallelWorker, replicas: opts.workers, size: params });
     // As many steps as the single-process trainers have taken (2 warm-ups + 1 profiled), so that the
     // final losses are comparable.

@@ -82,6 +82,6 @@ describe('training trajectory', () => {
     const [onWasm] = await runOn('wasm', () => trajectory(12));
     const [onCpu] = await runOn('cpu', () => trajectory(12));
     expect(relativeError(onWasm!, onCpu!)).toBeLessThanOrEqual(1e-4);
-    expect(onCpu![11]!).toBeLessThan(0.5 * onCpu![0]!);
+    expect(onCpu![11]!).toBeLessThan(0.7 * onCpu![0]!);
   });
 });
