@@ -56,8 +56,8 @@ type MarkedConfig = KernelConfig & { [PACK_MARK]?: true };
 /**
  * Registers the training kernels that tfjs-backend-wasm lacks and, by default, faster versions of
  * BatchMatMul, Conv2DBackpropInput, Identity and Cast (see `notes/engine-performance.md`). Call it
- * after importing `@tensorflow/tfjs-backend-wasm`, before or after `setBackend('wasm')`. Installing
- * again first uninstalls a previous pack, so the registry never holds two layers of it.
+ * after `setBackend('wasm')` (`selectBackend` does both). Installing again first uninstalls a
+ * previous pack, so the registry never holds two layers of it.
  */
 export function installWasmKernelPack(options: WasmKernelPackOptions = {}): InstalledWasmKernelPack {
   const speedups = options.speedups ?? true;
