@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CameError, NonFiniteError, ShapeError } from '../errors';
 import { randomJacobian } from '../testing/random-matrix';
 import { combine } from './combine';
-import { gramian } from './gramian';
+import { gramian, gramianWith } from './gramian';
 import { toGramian } from './to-gramian';
 
 function naiveGram(rows: readonly ArrayLike<number>[]): number[][] {
@@ -112,7 +112,9 @@ describe('gramian: WebAssembly SIMD route (typed-array rows, K ≤ 16, K·D ≥ 
     const D = 70001;
     const rows = randomJacobian(K * 31, K, D);
     const typed = rows.map((r) => Float64Array.from(r));
-    const wasm = gramian(typed);
+    const cache = { kernel: undefined };
+    const wasm = gramianWith(typed, cache);
+    if (K <= 16) expect(cache.kernel).not.toBeNull();
     const scalar = gramian(rows);
     const ref = naiveGram(rows);
     for (let i = 0; i < K; i++) {
@@ -128,9 +130,10 @@ describe('gramian: WebAssembly SIMD route (typed-array rows, K ≤ 16, K·D ≥ 
   it('gives bitwise equal results for float32 rows and float64 copies, and detects NaN by row and index', () => {
     const f32 = randomJacobian(4, 3, 30000).map((r) => Float32Array.from(r));
     const f64 = f32.map((r) => Float64Array.from(r));
-    expect(Array.from(gramian(f32).data)).toEqual(Array.from(gramian(f64).data));
+    const cache = { kernel: undefined };
+    expect(Array.from(gramianWith(f32, cache).data)).toEqual(Array.from(gramianWith(f64, cache).data));
     f32[2]![12345] = Number.NaN;
-    expect(() => gramian(f32)).toThrow(/`rows\[2\]` should be finite at index 12345/);
+    expect(() => gramianWith(f32, cache)).toThrow(/`rows\[2\]` should be finite at index 12345/);
   });
 });
 
