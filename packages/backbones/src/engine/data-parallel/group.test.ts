@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -84,5 +84,15 @@ describe('startReplicaGroup', () => {
     } finally {
       await group.close();
     }
+  });
+});
+
+describe('startReplicaGroup failures', () => {
+  it('rejects with the worker error and stops every replica when one cannot start', async () => {
+    const dir = fileURLToPath(new URL('../../../node_modules/.cache/came-grad-test/', import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    const broken = `${dir}broken-worker.mjs`;
+    writeFileSync(broken, "import { workerData } from 'node:worker_threads';\nif (workerData.replica.rank === 1) throw new Error('replica 1 cannot load');\nsetInterval(() => {}, 1000);\n");
+    await expect(startReplicaGroup({ worker: broken, replicas: 2, size: 4 })).rejects.toThrow('replica 1 cannot load');
   });
 });

@@ -57,13 +57,22 @@ export async function startReplicaGroup(options: ReplicaGroupOptions): Promise<R
       w.once('message', onMessage);
       w.once('error', onError);
     });
-  await Promise.all(workers.map(next));
+  // A replica that fails leaves the others blocked at a barrier: stop them all, then report.
+  const orAbort = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
+    }
+  };
+  await orAbort(Promise.all(workers.map(next)));
   return {
     params: state.params,
     async step() {
       const replies = workers.map(next);
       for (const w of workers) w.postMessage('step');
-      const messages = await Promise.all(replies);
+      const messages = await orAbort(Promise.all(replies));
       const first = messages[0];
       return first !== undefined && first.type === 'stepped' ? first.loss : Number.NaN;
     },
