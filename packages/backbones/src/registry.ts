@@ -1,10 +1,12 @@
 import { InvalidOptionError, UnknownIdError } from '@came-grad/optim-core';
 import type { BackboneAdapter, BackboneConfig, BackboneFactory } from './contract';
 import { createR2Gen, type R2GenConfig } from './r2gen/adapter';
+import { createCamanet, type CamanetConfig } from './camanet/adapter';
 
 // One line per backbone. Configurations are validated by each factory.
 const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
   r2gen: (config: BackboneConfig) => createR2Gen(config as unknown as Partial<R2GenConfig> & { vocab: readonly string[] }),
+  camanet: (config: BackboneConfig) => createCamanet(config as unknown as Partial<CamanetConfig> & { vocab: readonly string[] }),
 });
 
 /** Ids of the built-in backbones, in registry order. */
