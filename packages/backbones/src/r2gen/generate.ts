@@ -1,38 +1,67 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beamSearch, type BeamScorer } from '../beam/beam-search';
 import type { GenerateOptions } from '../contract';
-import { INFERENCE_SCOPE } from '../params/forward-scope';
 import type { R2GenModel } from './model';
 
+/** Per-hypothesis decoding state: encoder output, relational memory and its past states. */
+interface DecodeState {
+  readonly memory: tf.Tensor3D;
+  readonly rm: tf.Tensor3D;
+  readonly history: tf.Tensor3D | undefined;
+}
+
+function disposeState(state: DecodeState): void {
+  tf.dispose([state.memory, state.rm, ...(state.history === undefined ? [] : [state.history])]);
+}
+
 /**
- * Decodes with {@link beamSearch}. The state is the encoder output of each live hypothesis; each
- * step re-runs the decoder (and the relational memory) over `[BOS] + prefix` and reads the last
- * position, as R2Gen's `core` does.
+ * Decodes with {@link beamSearch}. Each step runs the decoder over `[BOS] + prefix` and reads the
+ * last position, as R2Gen's `core` does, but advances the relational memory by one input instead of
+ * re-running it over the prefix (the same values; `r2gen.test.ts` checks them against `decode`).
  */
 export function generateIds(model: R2GenModel, memory: tf.Tensor3D, opts: GenerateOptions, eos: number): number[][] {
-  const scorer: BeamScorer<tf.Tensor3D> = {
+  let pending: { rm: tf.Tensor3D; history: tf.Tensor3D } | undefined;
+  const scorer: BeamScorer<DecodeState> = {
     logProbs(state, prefixes) {
-      return tf.tidy(() => {
-        const rows = prefixes.length;
-        const t = (prefixes[0]?.length ?? 0) + 1;
-        const ids = new Int32Array(rows * t);
-        prefixes.forEach((p, r) => ids.set(p, r * t + 1));
-        const logits = model.decode(state, tf.tensor2d(ids, [rows, t], 'int32'), INFERENCE_SCOPE);
-        const vocabSize = logits.shape[2];
-        const last = tf.reshape(tf.slice(logits, [0, t - 1, 0], [-1, 1, -1]), [rows, vocabSize]);
-        return { values: tf.logSoftmax(last).dataSync() as Float32Array, vocabSize };
+      const rows = prefixes.length;
+      const t = (prefixes[0]?.length ?? 0) + 1;
+      const ids = new Int32Array(rows * t);
+      prefixes.forEach((p, r) => ids.set(p, r * t + 1));
+      const step = tf.tidy(() => {
+        const out = model.decodeStep(state.memory, tf.tensor2d(ids, [rows, t], 'int32'), state.rm, state.history);
+        return { logProbs: tf.logSoftmax(out.logits), rm: out.rm, history: out.history };
       });
+      // The advanced memory becomes the state's at the next reorder (beam search always reorders
+      // after scoring, or disposes).
+      pending = { rm: step.rm, history: step.history };
+      const values = step.logProbs.dataSync() as Float32Array;
+      const vocabSize = step.logProbs.shape[1];
+      step.logProbs.dispose();
+      return { values, vocabSize };
     },
-    reorder(state, rows) {
-      const next = tf.tidy(() => tf.gather(state, tf.tensor1d(Int32Array.from(rows), 'int32')));
-      state.dispose();
-      return next;
+    reorder(state, rowList) {
+      const advanced = pending ?? { rm: state.rm, history: state.history };
+      const next = tf.tidy(() => {
+        const index = tf.tensor1d(Int32Array.from(rowList), 'int32');
+        return {
+          memory: tf.gather(state.memory, index),
+          rm: tf.gather(advanced.rm, index),
+          history: advanced.history === undefined ? undefined : tf.gather(advanced.history, index),
+        };
+      });
+      disposeState(state);
+      if (pending !== undefined) tf.dispose([pending.rm, pending.history]);
+      pending = undefined;
+      return next as DecodeState;
     },
     dispose(state) {
-      state.dispose();
+      disposeState(state);
+      if (pending !== undefined) tf.dispose([pending.rm, pending.history]);
+      pending = undefined;
     },
   };
-  const hyps = beamSearch(scorer, tf.clone(memory), {
+  const initial: DecodeState = { memory: tf.clone(memory), rm: model.initialMemoryState(memory.shape[0]), history: undefined };
+  const hyps = beamSearch(scorer, initial, {
     batchSize: memory.shape[0],
     beamSize: opts.beamSize,
     maxLen: opts.maxLen,

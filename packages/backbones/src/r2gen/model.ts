@@ -7,7 +7,7 @@ import { TransformerDecoder } from '../blocks/transformer-decoder';
 import { TransformerEncoder } from '../blocks/transformer-encoder';
 import type { VisualExtractor } from '../blocks/visual-extractor';
 import { WordEmbedding } from '../blocks/word-embedding';
-import { dropout, type ForwardScope } from '../params/forward-scope';
+import { dropout, INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
 import { ParameterStore } from '../params/parameter-store';
 import type { R2GenConfig } from './config';
 
@@ -56,21 +56,39 @@ export class R2GenModel {
     return this.#encoder.apply(embedded, undefined, scope);
   }
 
-  /**
-   * Logits `[B, T, V + 1]` for decoder inputs `[B, T]` (teacher forcing). Keys that are padding
-   * (id 0 after position 0) are masked, as in R2Gen's `_prepare_feature_forward`.
-   */
+  /** Logits `[B, T, V + 1]` for decoder inputs `[B, T]` (teacher forcing). */
   decode(memory: tf.Tensor3D, inputs: tf.Tensor2D, scope: ForwardScope): tf.Tensor3D {
-    const t = inputs.shape[1];
-    const keep = tf.cast(tf.greater(inputs, 0), 'float32');
-    const firstOn = tf.concat([tf.onesLike(tf.slice(keep, [0, 0], [-1, 1])), tf.slice(keep, [0, 1], [-1, -1])], 1) as tf.Tensor2D;
-    const selfMask = tf.add(keyPaddingMask(firstOn), causalMask(t));
     // R2Gen embeds the targets once for the memory and once for the decoder; the masks are keyed
     // by site, so one embedding gives the same values.
     const embedded = this.#embed.apply(inputs, scope);
     const states = this.#rm.apply(embedded, scope);
-    const out = this.#decoder.apply(embedded, memory, selfMask, undefined, scope, states);
+    const out = this.#decoder.apply(embedded, memory, selfMask(inputs), undefined, scope, states);
     return this.#logit.apply(out);
+  }
+
+  /**
+   * One incremental decoding step (inference): the relational memory advances by the last input
+   * only, instead of re-running over the whole prefix, and the decoder runs over the prefix with the
+   * stored memory states. Equal to the last position of {@link R2GenModel.decode}.
+   * @param inputs `[rows, t + 1]`: BOS and the prefix
+   * @param rm memory state after inputs `0 … t − 1` (`rm.initialState` when t = 0)
+   * @param history the flattened states of positions `0 … t − 1`, `[rows, t, slots·d]`, or undefined when t = 0
+   */
+  decodeStep(memory: tf.Tensor3D, inputs: tf.Tensor2D, rm: tf.Tensor3D, history: tf.Tensor3D | undefined): { logits: tf.Tensor2D; rm: tf.Tensor3D; history: tf.Tensor3D } {
+    const [rows, len] = inputs.shape;
+    const embedded = this.#embed.apply(inputs, INFERENCE_SCOPE);
+    const last = tf.reshape(tf.slice(embedded, [0, len - 1, 0], [-1, 1, -1]), [rows, this.config.dModel]) as tf.Tensor2D;
+    const next = this.#rm.step(rm, last, INFERENCE_SCOPE, len - 1);
+    const flat = tf.reshape(next, [rows, 1, -1]) as tf.Tensor3D;
+    const states = history === undefined ? flat : tf.concat([history, flat], 1);
+    const out = this.#decoder.apply(embedded, memory, selfMask(inputs), undefined, INFERENCE_SCOPE, states);
+    const logits = this.#logit.apply(tf.reshape(tf.slice(out, [0, len - 1, 0], [-1, 1, -1]), [rows, this.config.dModel]) as tf.Tensor2D);
+    return { logits, rm: next, history: states };
+  }
+
+  /** The relational memory's initial state for `rows` hypotheses. */
+  initialMemoryState(rows: number): tf.Tensor3D {
+    return this.#rm.initialState(rows);
   }
 
   /** Multi-label logits `[B, numLabels]` from the pooled visual feature. */
@@ -78,4 +96,14 @@ export class R2GenModel {
     if (this.clsHead === undefined) throw new Error('came-grad internal invariant violated: classify without a cls head');
     return this.clsHead.apply(pooled);
   }
+}
+
+/**
+ * Self-attention mask of decoder inputs `[B, T]`: causal, and keys that are padding (id 0 after
+ * position 0) masked, as in R2Gen's `_prepare_feature_forward`.
+ */
+function selfMask(inputs: tf.Tensor2D): tf.Tensor {
+  const keep = tf.cast(tf.greater(inputs, 0), 'float32');
+  const firstOn = tf.concat([tf.onesLike(tf.slice(keep, [0, 0], [-1, 1])), tf.slice(keep, [0, 1], [-1, -1])], 1) as tf.Tensor2D;
+  return tf.add(keyPaddingMask(firstOn), causalMask(inputs.shape[1]));
 }

@@ -8,6 +8,8 @@ import { createBackbone } from '../registry';
 import { describeBackboneContract } from '../testing/contract-suite';
 import { syntheticBatch } from '../testing/synthetic-batch';
 import { createR2Gen } from './adapter';
+import { resolveR2GenConfig } from './config';
+import { R2GenModel } from './model';
 import { r2genTinyConfig } from './tiny-config';
 
 const VOCAB = ['.', '<unk>', 'effusion', 'heart', 'is', 'lungs', 'no', 'normal', 'clear', 'size'];
@@ -95,5 +97,28 @@ describe('r2gen', () => {
     expect(() => createR2Gen({ ...r2genTinyConfig(VOCAB), dropout: 1 })).toThrow(/`dropout` should be a rate in \[0, 1\)/);
     expect(() => createR2Gen({ vocab: ['a', 'b'] })).toThrow(/`vocab` should be a list containing <unk>/);
     expect(() => createBackbone('r2gen', { seed: 1 })).toThrow(/`vocab` should be an array of words/);
+  });
+
+  it('decodes incrementally (one memory step per token) exactly as the teacher-forced decoder', () => {
+    const model = new R2GenModel(resolveR2GenConfig(r2genTinyConfig(VOCAB)), VOCAB.length + 1);
+    const infer = { training: false, seed: 0 };
+    try {
+      tf.tidy(() => {
+        const memory = model.encode(tf.randomNormal([2, 16, model.visual.outDim], 0, 1, 'float32', 3) as tf.Tensor3D, infer);
+        const prefix = [[0, 3, 5, 7, 2], [0, 9, 9, 1, 4]];
+        let rm = model.initialMemoryState(2);
+        let history: tf.Tensor3D | undefined;
+        for (let t = 1; t <= 5; t++) {
+          const inputs = tf.tensor2d(prefix.flatMap((p) => p.slice(0, t)), [2, t], 'int32');
+          const step = model.decodeStep(memory, inputs, rm, history);
+          const full = tf.squeeze(tf.slice(model.decode(memory, inputs, infer), [0, t - 1, 0], [-1, 1, -1]), [1]);
+          expect(tf.max(tf.abs(tf.sub(step.logits, full))).dataSync()[0]).toBeLessThan(1e-5);
+          rm = step.rm;
+          history = step.history;
+        }
+      });
+    } finally {
+      model.store.dispose();
+    }
   });
 });
