@@ -33,13 +33,19 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-/** Compiles the kernel, or returns null where WebAssembly SIMD is unavailable. */
+/** Compiles the kernel, or returns null where WebAssembly SIMD is unavailable or forbidden. */
 export function createWasmGramKernel(): WasmGramKernel | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (wasm === undefined) return null;
   const bytes = new Uint8Array(moduleBytes());
   if (!wasm.validate(bytes)) return null;
-  const instance = new wasm.Instance(new wasm.Module(bytes), {});
+  let instance: { exports: Record<string, unknown> };
+  try {
+    instance = new wasm.Instance(new wasm.Module(bytes), {});
+  } catch {
+    // A Content-Security-Policy without 'wasm-unsafe-eval' forbids compilation: use the scalar route.
+    return null;
+  }
   const mem = instance.exports.mem as { buffer: ArrayBuffer };
   const dots = instance.exports.dots as (K: number, n: number) => void;
   return {
