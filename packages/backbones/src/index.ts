@@ -8,6 +8,8 @@ export { toTrainBatch, toInferBatch, disposeBatch } from './batch/to-train-batch
 export { BACKBONE_IDS, createBackbone, createBackboneRegistry, type BackboneRegistry } from './registry';
 export { createR2Gen, R2GEN_DEFAULTS, R2GEN_ID, type R2GenConfig } from './r2gen/adapter';
 export { r2genTinyConfig } from './r2gen/tiny-config';
+export { createWcl, WCL_DEFAULTS, WCL_ID, type WclConfig } from './wcl/adapter';
+export { wclTinyConfig } from './wcl/tiny-config';
 export { createCamanet, CAMANET_DEFAULTS, CAMANET_ID, type CamanetConfig } from './camanet/adapter';
 export { camanetTinyConfig } from './camanet/tiny-config';
 export { createPromptMRG, PROMPTMRG_DEFAULTS, PROMPTMRG_ID, type PromptMRGConfig } from './promptmrg/adapter';
