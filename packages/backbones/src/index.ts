@@ -10,6 +10,8 @@ export { createR2Gen, R2GEN_DEFAULTS, R2GEN_ID, type R2GenConfig } from './r2gen
 export { r2genTinyConfig } from './r2gen/tiny-config';
 export { createWcl, WCL_DEFAULTS, WCL_ID, type WclConfig } from './wcl/adapter';
 export { wclTinyConfig } from './wcl/tiny-config';
+export { createXProNet, XPRONET_DEFAULTS, XPRONET_ID, type XProNetConfig } from './xpronet/adapter';
+export { xpronetTinyConfig } from './xpronet/tiny-config';
 export { createCamanet, CAMANET_DEFAULTS, CAMANET_ID, type CamanetConfig } from './camanet/adapter';
 export { camanetTinyConfig } from './camanet/tiny-config';
 export { createPromptMRG, PROMPTMRG_DEFAULTS, PROMPTMRG_ID, type PromptMRGConfig } from './promptmrg/adapter';

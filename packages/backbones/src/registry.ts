@@ -2,6 +2,7 @@ import { InvalidOptionError, UnknownIdError } from '@came-grad/optim-core';
 import type { BackboneAdapter, BackboneConfig, BackboneFactory } from './contract';
 import { createR2Gen, type R2GenConfig } from './r2gen/adapter';
 import { createWcl, type WclConfig } from './wcl/adapter';
+import { createXProNet, type XProNetConfig } from './xpronet/adapter';
 import { createCamanet, type CamanetConfig } from './camanet/adapter';
 import { createPromptMRG, type PromptMRGConfig } from './promptmrg/adapter';
 
@@ -9,6 +10,7 @@ import { createPromptMRG, type PromptMRGConfig } from './promptmrg/adapter';
 const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
   r2gen: (config: BackboneConfig) => createR2Gen(config as unknown as Partial<R2GenConfig> & { vocab: readonly string[] }),
   wcl: (config: BackboneConfig) => createWcl(config as unknown as Partial<WclConfig> & { vocab: readonly string[] }),
+  xpronet: (config: BackboneConfig) => createXProNet(config as unknown as Partial<XProNetConfig> & { vocab: readonly string[] }),
   camanet: (config: BackboneConfig) => createCamanet(config as unknown as Partial<CamanetConfig> & { vocab: readonly string[] }),
   promptmrg: (config: BackboneConfig) => createPromptMRG(config as unknown as Partial<PromptMRGConfig> & { vocab: readonly string[] }),
 });

@@ -1,0 +1,94 @@
+import { InvalidOptionError } from '@came-grad/optim-core';
+import type { BackboneConfig, JsonValue } from '../contract';
+import { R2GEN_DEFAULTS, resolveR2GenConfig, type R2GenConfig } from '../r2gen/config';
+
+/** Keys XProNet shares with R2Gen (R2GenCMN has no relational memory and no cls head). */
+type BaseKeys = Omit<R2GenConfig, 'clsHead' | 'clsWeight' | 'numLabels' | 'rmSlots' | 'rmHeads'>;
+
+/** Complete configuration of the `xpronet` adapter. */
+export interface XProNetConfig extends BaseKeys {
+  /** Label classes of the prototypes (the 14 CheXpert observations). */
+  readonly numClasses: number;
+  /** Prototypes per class (XProNet `num_protype` 20; small config 4). */
+  readonly prototypesPerClass: number;
+  /** Width of each prototype's text half (CheXbert 768 in the original; small config 32). The image half is the visual feature width. */
+  readonly prototypeTextDim: number;
+  /** Prototypes kept per query and head (XProNet 15; small config 4). */
+  readonly topk: number;
+  /** Weight ω of `proto_img` (XProNet `w_img` 1). */
+  readonly protoImgWeight: number;
+  /** Weight ω of `proto_txt` (XProNet `w_txt` 0.1). */
+  readonly protoTxtWeight: number;
+  /** Margin of the multi-label contrastive loss for pairs sharing no label (0.4). */
+  readonly margin: number;
+  /** α of the target similarity `1/α^(|l_i − l_j|₁ / Σ(l_i + l_j))` (1.5). */
+  readonly alpha: number;
+  /** Weight ω of `cls`, the label classifier that replaces reference labels at generation (no published value). */
+  readonly clsWeight: number;
+  /**
+   * The classifier reads a stop-gradient copy of the pooled visual feature, so it is a separate
+   * label predictor (as the README's DenseNet-121 predictor) and does not change what the three
+   * XProNet losses train. Default true.
+   */
+  readonly clsDetached: boolean;
+  /** Probability at or above which a predicted label selects its prototypes at generation (0.5). */
+  readonly labelThreshold: number;
+}
+
+const BASE_DEFAULTS = (({ clsHead: _h, clsWeight: _w, numLabels: _n, rmSlots: _s, rmHeads: _r, ...rest }) => rest)(R2GEN_DEFAULTS);
+
+/**
+ * Defaults: the §5 small configuration (64 px, d 64, 4 heads, d_ff 128, 2 + 2 layers) with
+ * 14 classes × 4 prototypes of width 64 (image) + 32 (text), top-k 4, margin 0.4, α 1.5, task
+ * weights lm 1, proto_img 1, proto_txt 0.1, and the detached label classifier at weight 1.
+ */
+export const XPRONET_DEFAULTS: Readonly<Omit<XProNetConfig, 'vocab'>> = Object.freeze({
+  ...BASE_DEFAULTS,
+  numClasses: 14,
+  prototypesPerClass: 4,
+  prototypeTextDim: 32,
+  topk: 4,
+  protoImgWeight: 1,
+  protoTxtWeight: 0.1,
+  margin: 0.4,
+  alpha: 1.5,
+  clsWeight: 1,
+  clsDetached: true,
+  labelThreshold: 0.5,
+});
+
+function positiveInt(name: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InvalidOptionError(name, 'an integer ≥ 1', v);
+}
+
+function nonNegative(name: string, v: number): void {
+  if (!(Number.isFinite(v) && v >= 0)) throw new InvalidOptionError(name, 'a finite number ≥ 0', v);
+}
+
+/**
+ * Fills defaults into a partial configuration and validates it (the shared keys by R2Gen's rules).
+ * @throws InvalidOptionError naming the first bad option
+ */
+export function resolveXProNetConfig(partial: Partial<XProNetConfig> & { readonly vocab: readonly string[] }): XProNetConfig {
+  const config: XProNetConfig = { ...XPRONET_DEFAULTS, ...partial };
+  const {
+    numClasses, prototypesPerClass, prototypeTextDim, topk, protoImgWeight, protoTxtWeight, margin, alpha, clsWeight, clsDetached, labelThreshold,
+    ...base
+  } = config;
+  resolveR2GenConfig({ ...base, clsHead: false });
+  positiveInt('numClasses', numClasses);
+  positiveInt('prototypesPerClass', prototypesPerClass);
+  positiveInt('prototypeTextDim', prototypeTextDim);
+  positiveInt('topk', topk);
+  if (topk > numClasses * prototypesPerClass) throw new InvalidOptionError('topk', `at most numClasses × prototypesPerClass = ${numClasses * prototypesPerClass}`, topk);
+  for (const [k, v] of [['protoImgWeight', protoImgWeight], ['protoTxtWeight', protoTxtWeight], ['margin', margin], ['clsWeight', clsWeight]] as const) nonNegative(k, v);
+  if (!(Number.isFinite(alpha) && alpha >= 1)) throw new InvalidOptionError('alpha', 'a finite number ≥ 1', alpha);
+  if (typeof clsDetached !== 'boolean') throw new InvalidOptionError('clsDetached', 'a boolean', clsDetached);
+  if (!(labelThreshold > 0 && labelThreshold < 1)) throw new InvalidOptionError('labelThreshold', 'a probability in (0, 1)', labelThreshold);
+  return config;
+}
+
+/** The configuration as a fresh JSON object. */
+export function xpronetConfigToJson(config: XProNetConfig): BackboneConfig {
+  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
+}
