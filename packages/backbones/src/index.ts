@@ -16,6 +16,8 @@ export { createCamanet, CAMANET_DEFAULTS, CAMANET_ID, type CamanetConfig } from 
 export { camanetTinyConfig } from './camanet/tiny-config';
 export { createPromptMRG, PROMPTMRG_DEFAULTS, PROMPTMRG_ID, type PromptMRGConfig } from './promptmrg/adapter';
 export { promptmrgTinyConfig } from './promptmrg/tiny-config';
+export { createDcl, DCL_DEFAULTS, DCL_ID, type DclConfig } from './dcl/adapter';
+export { dclTinyConfig } from './dcl/tiny-config';
 export { WordTokenizer, UNK } from './tokenizer/word-tokenizer';
 
 // Shared building blocks.

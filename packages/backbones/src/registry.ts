@@ -5,6 +5,7 @@ import { createWcl, type WclConfig } from './wcl/adapter';
 import { createXProNet, type XProNetConfig } from './xpronet/adapter';
 import { createCamanet, type CamanetConfig } from './camanet/adapter';
 import { createPromptMRG, type PromptMRGConfig } from './promptmrg/adapter';
+import { createDcl, type DclConfig } from './dcl/adapter';
 
 // One line per backbone. Configurations are validated by each factory.
 const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
@@ -13,6 +14,7 @@ const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
   xpronet: (config: BackboneConfig) => createXProNet(config as unknown as Partial<XProNetConfig> & { vocab: readonly string[] }),
   camanet: (config: BackboneConfig) => createCamanet(config as unknown as Partial<CamanetConfig> & { vocab: readonly string[] }),
   promptmrg: (config: BackboneConfig) => createPromptMRG(config as unknown as Partial<PromptMRGConfig> & { vocab: readonly string[] }),
+  dcl: (config: BackboneConfig) => createDcl(config as unknown as Partial<DclConfig> & { vocab: readonly string[] }),
 });
 
 /** Ids of the built-in backbones, in registry order. */
