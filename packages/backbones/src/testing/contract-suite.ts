@@ -13,7 +13,7 @@ export interface BackboneContractOptions {
   readonly makeBatch?: (adapter: BackboneAdapter, batchSize: number, seed: number) => PlainBatch;
   /** Studies per batch (default 2; batch-level losses need at least 2). */
   readonly batchSize?: number;
-  /** Optimizer steps of the leak test after one warm-up step (default 2). */
+  /** Measured optimizer steps of the leak test after one warm-up step (default 1: the tensor count must not move at all, so one step shows a per-step leak). */
   readonly steps?: number;
   /** `maxLen` of the generation checks (default 6). */
   readonly maxLen?: number;
@@ -63,7 +63,7 @@ export function describeBackboneContract(factory: ContractFactory, options: Back
   const batchSize = options.batchSize ?? 2;
   const maxLen = options.maxLen ?? 6;
   const makeBatch = options.makeBatch ?? syntheticBatch;
-  const steps = options.steps ?? 2;
+  const steps = options.steps ?? 1;
 
   describe(`backbone contract: ${options.name ?? 'adapter'}`, () => {
     let adapter: BackboneAdapter;
