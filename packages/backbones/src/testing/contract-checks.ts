@@ -109,6 +109,9 @@ export function checkGradientReach(c: ContractCheckContext): void {
   const ctx = ctxAt(2);
   const all = [...trainable(adapter), ...(adapter.frozenParameters ?? [])];
   const reached = new Map<tf.Variable, string[]>();
+  // Messages use the adapter's stable names; tfjs names are counters.
+  const named = new Map(adapter.parameters.map((p) => [p.variable, p.name]));
+  const label = (v: tf.Variable): string => `${named.get(v) ?? v.name} (reached by ${JSON.stringify(reached.get(v) ?? [])})`;
   for (const t of taskNames(adapter)) {
     const { value, grads } = tf.variableGrads(() => {
       const { losses } = adapter.forward(batch, ctx);
@@ -121,10 +124,10 @@ export function checkGradientReach(c: ContractCheckContext): void {
     tf.dispose([value, ...Object.values(grads)]);
   }
   for (const [t, vars] of Object.entries(adapter.taskParameters)) {
-    for (const v of vars) expect(reached.get(v), `task-specific ${v.name} of ${t}`).toEqual([t]);
+    for (const v of vars) expect(reached.get(v), `task-specific ${label(v)} of ${t}`).toEqual([t]);
   }
-  for (const v of adapter.sharedParameters) expect(reached.get(v)?.length ?? 0, `shared ${v.name}`).toBeGreaterThanOrEqual(2);
-  for (const v of adapter.frozenParameters ?? []) expect(reached.get(v), `frozen ${v.name}`).toBeUndefined();
+  for (const v of adapter.sharedParameters) expect(reached.get(v)?.length ?? 0, `shared ${label(v)}`).toBeGreaterThanOrEqual(2);
+  for (const v of adapter.frozenParameters ?? []) expect(reached.get(v), `frozen ${label(v)}`).toBeUndefined();
 }
 
 /** Gives the same losses for the same seed, in training and in evaluation. Throws (vitest assertion) on a violation. */
