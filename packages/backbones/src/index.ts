@@ -14,6 +14,8 @@ export { createXProNet, XPRONET_DEFAULTS, XPRONET_ID, type XProNetConfig } from 
 export { xpronetTinyConfig } from './xpronet/tiny-config';
 export { createCamanet, CAMANET_DEFAULTS, CAMANET_ID, type CamanetConfig } from './camanet/adapter';
 export { camanetTinyConfig } from './camanet/tiny-config';
+export { createTgrg, TGRG_DEFAULTS, TGRG_ID, type TgrgConfig } from './tgrg/adapter';
+export { tgrgTinyConfig } from './tgrg/tiny-config';
 export { createPromptMRG, PROMPTMRG_DEFAULTS, PROMPTMRG_ID, type PromptMRGConfig } from './promptmrg/adapter';
 export { promptmrgTinyConfig } from './promptmrg/tiny-config';
 export { createDcl, DCL_DEFAULTS, DCL_ID, type DclConfig } from './dcl/adapter';

@@ -4,6 +4,7 @@ import { createR2Gen, type R2GenConfig } from './r2gen/adapter';
 import { createWcl, type WclConfig } from './wcl/adapter';
 import { createXProNet, type XProNetConfig } from './xpronet/adapter';
 import { createCamanet, type CamanetConfig } from './camanet/adapter';
+import { createTgrg, type TgrgConfig } from './tgrg/adapter';
 import { createPromptMRG, type PromptMRGConfig } from './promptmrg/adapter';
 import { createDcl, type DclConfig } from './dcl/adapter';
 
@@ -13,6 +14,7 @@ const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
   wcl: (config: BackboneConfig) => createWcl(config as unknown as Partial<WclConfig> & { vocab: readonly string[] }),
   xpronet: (config: BackboneConfig) => createXProNet(config as unknown as Partial<XProNetConfig> & { vocab: readonly string[] }),
   camanet: (config: BackboneConfig) => createCamanet(config as unknown as Partial<CamanetConfig> & { vocab: readonly string[] }),
+  tgrg: (config: BackboneConfig) => createTgrg(config as unknown as Partial<TgrgConfig> & { vocab: readonly string[] }),
   promptmrg: (config: BackboneConfig) => createPromptMRG(config as unknown as Partial<PromptMRGConfig> & { vocab: readonly string[] }),
   dcl: (config: BackboneConfig) => createDcl(config as unknown as Partial<DclConfig> & { vocab: readonly string[] }),
 });
