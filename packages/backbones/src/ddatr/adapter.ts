@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ContractError, ShapeError } from '@came-grad/optim-core';
+import type {
+  BackboneAdapter, BackboneConfig, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
+  NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch, ValStats,
+} from '../contract';
+import { WordTokenizer } from '../tokenizer/word-tokenizer';
+import { DDATR_DEFAULTS, ddatrConfigToJson, resolveDDaTRConfig, type DDaTRConfig } from './config';
+import { generatePromptedIds } from './generate';
+import { POSITIVE_STATE, positiveFrequencies, reestimatedBaseProbs } from './logit-adjusted-loss';
+import { ddatrLosses } from './losses';
+import { DDATR_CLASSES, DDATR_PREFIXES, DDaTRModel } from './model';
+import { priorInputsOf } from './prior-inputs';
+import { PriorLabelBank } from './prior-labels';
+
+export { DDATR_DEFAULTS, type DDaTRConfig };
+
+/** Registry id of {@link createDDaTR}. */
+export const DDATR_ID = 'ddatr';
+
+function checkImages(images: tf.Tensor, spec: InputSpec): void {
+  const [, v, h, w, c] = images.shape;
+  if (images.rank !== 5 || v !== spec.views || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
+    throw new ShapeError('batch.images', `[B, ${spec.views}, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
+  }
+}
+
+class DDaTRAdapter implements BackboneAdapter {
+  readonly specificationVersion = 'v1' as const;
+  readonly name = DDATR_ID;
+  readonly tasks: readonly TaskSpec[];
+  readonly sharedParameters: tf.Variable[];
+  readonly taskParameters: Record<string, tf.Variable[]>;
+  readonly frozenParameters: tf.Variable[];
+  readonly paramGroups: ParamGroup[];
+  readonly parameters: readonly NamedParameter[];
+  readonly inputSpec: InputSpec;
+  readonly tokenizer: WordTokenizer;
+  readonly #model: DDaTRModel;
+  readonly #config: DDaTRConfig;
+  readonly #priorLabels: PriorLabelBank;
+  // Logit-adjustment state: trainer-level in PromptMRG/DDaTR (training frequencies, then validation).
+  #baseProbs: number[];
+
+  constructor(config: DDaTRConfig) {
+    this.#config = config;
+    this.tokenizer = new WordTokenizer(config.vocab);
+    this.#model = new DDaTRModel(config, this.tokenizer.vocabSize);
+    this.#priorLabels = new PriorLabelBank(this.tokenizer, DDATR_CLASSES);
+    this.#baseProbs = new Array<number>(DDATR_CLASSES).fill(1);
+    const store = this.#model.store;
+    const p = DDATR_PREFIXES;
+    this.frozenParameters = store.select(p.frozen);
+    const lm = store.select(p.lm);
+    const curHead = store.select(p.currentHead);
+    const priorHead = store.select(p.priorHead);
+    const owned = new Set([...this.frozenParameters, ...lm, ...curHead, ...priorHead]);
+    this.sharedParameters = store.entries().map((e) => e.variable).filter((v) => !owned.has(v));
+    const w = config.clsWeight;
+    if (config.splitPriorCls) {
+      this.tasks = [
+        { name: 'lm', kind: 'generation', weight: 1 },
+        { name: 'cls_cur', kind: 'classification', weight: w },
+        { name: 'cls_prior', kind: 'classification', weight: w },
+      ];
+      this.taskParameters = { lm, cls_cur: curHead, cls_prior: priorHead };
+    } else {
+      this.tasks = [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: w }];
+      this.taskParameters = { lm, cls: [...curHead, ...priorHead] };
+    }
+    // AdamW groups of the PromptMRG/DDaTR trainer: decay on ≥ 2-D weights only.
+    const decays = (v: tf.Variable): boolean => v.shape.length >= 2;
+    const frozen = new Set(this.frozenParameters);
+    const live = store.entries().map((e) => e.variable).filter((v) => !frozen.has(v));
+    this.paramGroups = [
+      { name: 'decay', vars: live.filter(decays), lr: config.lr, weightDecay: config.weightDecay },
+      { name: 'noDecay', vars: live.filter((v) => !decays(v)), lr: config.lr, weightDecay: 0 },
+    ];
+    this.parameters = store.entries();
+    this.inputSpec = {
+      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
+      aux: ['labels14x4', 'priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress'],
+      inferAux: ['priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress'],
+    };
+  }
+
+  #selected(only: readonly string[] | undefined): Set<string> {
+    const names = this.tasks.map((t) => t.name);
+    if (only === undefined) return new Set(names);
+    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
+    return new Set(only);
+  }
+
+  prepare(corpus: Corpus): void {
+    this.#priorLabels.build(corpus.train);
+    const labelled = corpus.train.flatMap((s) => (s.labels14 === undefined ? [] : [s.labels14]));
+    if (labelled.length > 0) this.#baseProbs = positiveFrequencies(labelled, DDATR_CLASSES, this.#config.minBaseProb);
+  }
+
+  onValidation(stats: ValStats): void {
+    const mean = stats.meanPositiveProb;
+    if (mean === undefined) return;
+    if (mean.length !== DDATR_CLASSES) throw new ShapeError('stats.meanPositiveProb', `${DDATR_CLASSES} values`, `${mean.length}`);
+    this.#baseProbs = reestimatedBaseProbs(mean, this.#config.minBaseProb) ?? this.#baseProbs;
+  }
+
+  /** The current logit-adjustment base probabilities (a copy). */
+  get baseProbs(): number[] {
+    return [...this.#baseProbs];
+  }
+
+  // The encoder has no dropout, so the context does not change h.
+  encodeShared(batch: TrainBatch, _ctx: StepContext): tf.Tensor {
+    checkImages(batch.images, this.inputSpec);
+    return tf.tidy(() => {
+      const prior = priorInputsOf(batch.images, batch.aux, this.#config.maxSeqLength);
+      const f = this.#model.encode(batch.images, prior);
+      return tf.concat([f.tokens, tf.expandDims(f.priorPooled, 1)], 1);
+    });
+  }
+
+  lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
+    const wanted = this.#selected(only);
+    return tf.tidy(() => ddatrLosses(this.#model, h as tf.Tensor3D, batch, {
+      scope: { training: ctx.training, seed: ctx.seed },
+      wanted,
+      logBase: tf.log(tf.tensor1d(this.#baseProbs)),
+      priorLabels: this.#priorLabels,
+    }));
+  }
+
+  forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
+    this.#selected(only);
+    return { losses: tf.tidy(() => this.lossesFromShared(this.encodeShared(batch, ctx), batch, ctx, only)) };
+  }
+
+  generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
+    checkImages(batch.images, this.inputSpec);
+    // Prompts come from cls_head1's argmax (no logit adjustment at inference); labels are never read.
+    const { memory, states, probs } = tf.tidy(() => {
+      const prior = priorInputsOf(batch.images, batch.aux, this.#config.maxSeqLength);
+      const f = this.#model.encode(batch.images, prior);
+      const logits = this.#model.stateLogits(this.#model.clsHead1, f.pooled);
+      const b = logits.shape[0];
+      const positive = tf.reshape(tf.slice(tf.softmax(logits), [0, 0, POSITIVE_STATE], [b, DDATR_CLASSES, 1]), [b, DDATR_CLASSES]);
+      return { memory: this.#model.decoder.memory(f.tokens), states: tf.cast(tf.argMax(logits, 2), 'int32') as tf.Tensor2D, probs: positive as tf.Tensor2D };
+    });
+    try {
+      const ids = generatePromptedIds(this.#model.decoder, memory, states, opts, this.tokenizer.eos);
+      return { texts: ids.map((seq) => this.tokenizer.decode(seq)), clsProbs: probs };
+    } catch (error) {
+      probs.dispose();
+      throw error;
+    } finally {
+      tf.dispose([memory, states]);
+    }
+  }
+
+  getConfig(): BackboneConfig {
+    return ddatrConfigToJson(this.#config);
+  }
+
+  dispose(): void {
+    this.#model.store.dispose();
+  }
+}
+
+/**
+ * Creates the `ddatr` adapter: DDaTR's longitudinal two-stream encoder (PWAM from a frozen
+ * prior-report encoder, difference-aware fusion, gates × `has_progress`), two logit-adjusted
+ * 14 × 4 heads summed into one task, and a prompt-driven decoder. Tasks `lm` 1 and `cls`
+ * `clsWeight` (4), or `lm`, `cls_cur`, `cls_prior` with `splitPriorCls`. Missing options take
+ * {@link DDATR_DEFAULTS}; `vocab` is required.
+ *
+ * @throws InvalidOptionError naming the first bad option
+ */
+export function createDDaTR(config: Partial<DDaTRConfig> & { readonly vocab: readonly string[] }): BackboneAdapter {
+  return new DDaTRAdapter(resolveDDaTRConfig(config));
+}
