@@ -99,6 +99,28 @@ describe('promptmrg', () => {
     }
   });
 
+  it('adjusts the cls loss (and only it) by the priors', () => {
+    const adapter = prepared({ ...tiny, dropout: 0 } as BackboneConfig);
+    const batch = toTrainBatch(batchWithStates(adapter, 2, 9));
+    const ctx = { training: false, step: 0, epoch: 0, seed: 1, commitState: false };
+    const losses = (): Record<string, number> => {
+      const out = adapter.forward(batch, ctx).losses;
+      const v = { lm: out['lm']!.dataSync()[0] as number, cls: out['cls']!.dataSync()[0] as number };
+      tf.dispose(Object.values(out));
+      return v;
+    };
+    try {
+      const before = losses();
+      adapter.onValidation?.({ meanPositiveProb: Array.from({ length: 14 }, (_, c) => (c + 1) / 14) });
+      const after = losses();
+      expect(after.lm).toBe(before.lm);
+      expect(after.cls).not.toBeCloseTo(before.cls, 4);
+    } finally {
+      disposeBatch(batch);
+      adapter.dispose();
+    }
+  });
+
   it('builds a deterministic bank whose nearest reports share findings', () => {
     const bank = ReportBank.fromCorpus(CORPUS, 16, 3);
     const again = ReportBank.fromCorpus(CORPUS, 16, 3);
