@@ -39,24 +39,16 @@ export interface FinalGradients {
 
 /**
  * Checks finiteness of every final gradient (one read-back: Σ(g·0) is NaN exactly when some entry
- * is non-finite, even where Σg² would overflow), measures the global norm, then clips. Takes
- * ownership of `grads`: replaced tensors are disposed.
+ * is non-finite, even where Σg² would overflow), measures the global norm, then clips. A caller
+ * that already measured both while forming the gradients passes them as `measured` (no probe).
+ * Takes ownership of `grads`: replaced tensors are disposed.
  */
-export function finalizeGradients(grads: (tf.Tensor | undefined)[], clip: ClipOption): FinalGradients {
+export function finalizeGradients(
+  grads: (tf.Tensor | undefined)[], clip: ClipOption, measured?: { readonly finite: boolean; readonly norm: number },
+): FinalGradients {
   const present = grads.filter((g): g is tf.Tensor => g !== undefined);
   if (present.length === 0) return { grads, finite: true, norm: 0, clipScale: clip === 'none' || 'value' in clip ? null : 1 };
-  const probe = tf.tidy(() =>
-    tf.concat([tf.stack(present.map((g) => tf.sum(tf.mul(g, tf.scalar(0))))), tf.stack(present.map((g) => tf.sum(tf.square(g))))]),
-  );
-  const values = probe.dataSync();
-  probe.dispose();
-  let finite = true;
-  let sumSq = 0;
-  for (let v = 0; v < present.length; v++) {
-    if (!Number.isFinite(values[v])) finite = false;
-    sumSq += values[present.length + v] as number;
-  }
-  const norm = Math.sqrt(sumSq);
+  const { finite, norm } = measured ?? probe(present);
   if (!finite || clip === 'none') return { grads, finite, norm, clipScale: null };
   if ('value' in clip) {
     const bound = clip.value;
@@ -65,6 +57,22 @@ export function finalizeGradients(grads: (tf.Tensor | undefined)[], clip: ClipOp
   if (!(norm > clip.norm)) return { grads, finite, norm, clipScale: 1 };
   const scale = clip.norm / norm;
   return { grads: replace(grads, (g) => tf.mul(g, tf.scalar(scale))), finite, norm, clipScale: scale };
+}
+
+/** One read-back for all of them: Σ(g·0) per tensor (NaN iff some entry is non-finite) and Σg². */
+function probe(present: readonly tf.Tensor[]): { finite: boolean; norm: number } {
+  const probed = tf.tidy(() =>
+    tf.concat([tf.stack(present.map((g) => tf.sum(tf.mul(g, tf.scalar(0))))), tf.stack(present.map((g) => tf.sum(tf.square(g))))]),
+  );
+  const values = probed.dataSync();
+  probed.dispose();
+  let finite = true;
+  let sumSq = 0;
+  for (let v = 0; v < present.length; v++) {
+    if (!Number.isFinite(values[v])) finite = false;
+    sumSq += values[present.length + v] as number;
+  }
+  return { finite, norm: Math.sqrt(sumSq) };
 }
 
 function replace(grads: (tf.Tensor | undefined)[], f: (g: tf.Tensor) => tf.Tensor): (tf.Tensor | undefined)[] {

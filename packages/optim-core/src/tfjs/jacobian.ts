@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors';
+import { untaped } from './untaped';
 
 /**
  * One forward pass of the model that returns the K unweighted scalar task losses
@@ -81,12 +82,13 @@ function onceForward(lossesFn: LossesFn, xs: readonly tf.Variable[], activeOf: A
       if (!out.finite) return tf.scalar(0);
       const perTask = L.map((loss, i) => {
         if (out.active[i] !== true) return xs.map(() => undefined);
-        const { grads: g } = engine.gradients(() => loss, xs as tf.Variable[], undefined, true);
+        const { grads: g } = untaped(() => engine.gradients(() => loss, xs as tf.Variable[], undefined, true));
         return g.map((t) => (t === undefined || t === null ? undefined : tf.keep(t)));
       });
       out.grads = transpose(perTask, xs.length);
       if (reweigh === undefined) return tf.scalar(0);
-      const c = reweigh(out.losses, out.grads);
+      const grads = out.grads;
+      const c = untaped(() => reweigh(out.losses, grads));
       // The per-task gradients are released before the extra backward: that is the memory trick.
       disposeBlocks(out.grads);
       out.grads = null;

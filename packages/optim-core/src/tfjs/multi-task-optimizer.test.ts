@@ -220,7 +220,9 @@ describe('MultiTaskOptimizer, paramScope all', () => {
     model.dispose();
   });
 
-  test('gradients far outside float32 squaring range are prescaled by a power of two: same M, same f', () => {
+  // On cpu (a host-memory backend) M is summed from float32 entries squared in float64, which
+  // cannot overflow, so no prescale is applied; device-gram.test.ts covers the device path's prescale.
+  test('gradients far outside float32 squaring range give the same M and f (no prescale needed in float64)', () => {
     const model = createTwoTaskModel('prescale', 23);
     const huge = 2 ** 70;
     const a = new MultiTaskOptimizer({ inner: new RecordingOptimizer(), variables: model.variables });
@@ -228,7 +230,7 @@ describe('MultiTaskOptimizer, paramScope all', () => {
     const ra = a.step(model.losses, { weights: [1, 4] });
     const rb = b.step(() => model.losses().map((l) => tf.mul(l, tf.scalar(huge)) as tf.Scalar), { weights: [1, 4] });
     expect(ra.prescale).toBe(1);
-    expect(rb.prescale).toBeLessThan(2 ** -60);
+    expect(rb.prescale).toBe(1);
     expect(rb.applied).toBe(true);
     const M = ra.gram as Float64Array;
     const Mb = Array.from(rb.gram as Float64Array, (x) => x / huge / huge);

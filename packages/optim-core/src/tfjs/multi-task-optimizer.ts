@@ -17,6 +17,8 @@ import type { MultiTaskOptimizerOptions, ResolvedOptions } from './multi-task-op
 import { activeIndices, complementOf, weighActiveTasks } from './weigh-active-tasks';
 import type { Decision } from './weigh-active-tasks';
 import { representationGradients } from './representation';
+import { gramFreeWeights, isGramFree, scalarisedGradients } from './scalarised';
+import { backendIsHost, hostCombine, hostGram, readBlocks } from './host-gram';
 import type { RepresentationLosses } from './representation';
 
 /** Per-step options of {@link MultiTaskOptimizer.step}. */
@@ -59,6 +61,9 @@ export interface MultiTaskStepResult {
 }
 
 const CLASS_NAME = 'CameGradMultiTaskOptimizer';
+
+/** What {@link MultiTaskOptimizer} reports of a step's decision; `M` and `info` are `null` on the Gram-free path. */
+type Outcome = Pick<Decision, 'f' | 'omega' | 'active'> & { readonly M: Float64Array | null; readonly info: Decision['info'] | null };
 
 /**
  * A `tf.Optimizer` that turns K task losses into one update of an inner optimizer: per-task
@@ -133,11 +138,30 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('step options', 'an object', options);
     const xs = this.resolveVariables();
     const ctx: StepContext = options.weights === undefined ? { step: this.applied } : { step: this.applied, taskWeights: options.weights };
-    if (typeof losses === 'function') return this.parameterStep(losses, xs, ctx);
+    const fast = !this.opts.diagnostics && isGramFree(this.aggregator.weighting);
+    if (typeof losses === 'function') return fast ? this.scalarisedStep(losses, xs, ctx, this.opts.paramScope) : this.parameterStep(losses, xs, ctx);
     if (typeof losses === 'object' && losses !== null && typeof losses.encode === 'function' && typeof losses.heads === 'function') {
+      if (fast) {
+        const { encode, heads } = losses;
+        return this.scalarisedStep(() => heads(encode()), xs, ctx, 'representation');
+      }
       return this.representationStep(losses, xs, ctx);
     }
     throw new InvalidOptionError('losses', 'a function returning K scalar losses, or { encode, heads }', typeof losses);
+  }
+
+  /** A Gram-free method without diagnostics: one backward of Σ f_i L_i (f = ω for `linear`). */
+  private scalarisedStep(lossesFn: LossesFn, xs: readonly tf.Variable[], ctx: StepContext, scope: MultiTaskStepResult['scope']): MultiTaskStepResult {
+    const omegaOf = (K: number): Float64Array => resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
+    const sg = scalarisedGradients(lossesFn, xs, (K) => this.activeMask(omegaOf(K)), (losses, active) =>
+      gramFreeWeights(this.aggregator.weighting, active, omegaOf(losses.length), ctx.step ?? this.applied));
+    const K = sg.losses.length;
+    const omega = omegaOf(K);
+    const active = activeIndices(sg.active);
+    const dropped = complementOf(K, active);
+    if (!sg.finite) return this.skip('non-finite-loss', sg.losses, omega, scope, dropped);
+    if (active.length === 0 || sg.grads === null) return this.skip('no-active-task', sg.losses, omega, scope, dropped);
+    return this.finish(xs, sg.grads, sg.losses, { f: sg.f, omega, active, M: null, info: null }, null, scope);
   }
 
   private parameterStep(lossesFn: LossesFn, xs: readonly tf.Variable[], ctx: StepContext): MultiTaskStepResult {
@@ -149,7 +173,8 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     let gram: DeviceGram | null = null;
     const weigh = (losses: Float64Array, blocks: (tf.Tensor | undefined)[][]): Float64Array | null => {
       const active = activeIndices(activeOf(losses.length));
-      gram = deviceGram(blocks.filter((_, v) => shared[v]).map((block) => active.map((i) => block[i])), active.length);
+      const rows = blocks.filter((_, v) => shared[v]).map((block) => active.map((i) => block[i]));
+      gram = backendIsHost() ? hostGram(readBlocks(rows), active.length) : deviceGram(rows, active.length);
       if (gram.data === null) return null;
       decided = weighActiveTasks(this.aggregator, gram.data, active, omegaOf(losses.length), ctx);
       return decided.f;
@@ -173,6 +198,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     } else {
       const blocks = tg.grads as (tf.Tensor | undefined)[][];
       try {
+        if (backendIsHost()) return this.hostFinish(xs, blocks, tg.losses, shared, activeOf, omegaOf, ctx, scope, dropped);
         weigh(tg.losses, blocks);
         const d = decided as Decision | null;
         if (d === null) return this.skip('non-finite-gradient', tg.losses, omega, scope, dropped);
@@ -187,6 +213,25 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       return this.skip('non-finite-gradient', tg.losses, omega, scope, dropped);
     }
     return this.finish(xs, final, tg.losses, d, gram as DeviceGram | null, scope);
+  }
+
+  /**
+   * The rest of a parameter-level step on a host-memory backend: every per-task gradient is read
+   * once; M, its finiteness, Σ c_i g_i and the final norm come from JS passes over those values.
+   */
+  private hostFinish(
+    xs: readonly tf.Variable[], blocks: (tf.Tensor | undefined)[][], losses: Float64Array, shared: readonly boolean[],
+    activeOf: (K: number) => boolean[], omegaOf: (K: number) => Float64Array, ctx: StepContext, scope: MultiTaskStepResult['scope'], dropped: number[],
+  ): MultiTaskStepResult {
+    const K = losses.length;
+    const omega = omegaOf(K);
+    const active = activeIndices(activeOf(K));
+    const values = readBlocks(blocks);
+    const gram = hostGram(values.filter((_, v) => shared[v]).map((block) => active.map((i) => block[i])), active.length);
+    if (gram.data === null) return this.skip('non-finite-gradient', losses, omega, scope, dropped);
+    const d = weighActiveTasks(this.aggregator, gram.data, active, omega, ctx);
+    const combined = hostCombine(values, xs.map((x) => x.shape), (v) => (shared[v] ? d.f : d.omega));
+    return this.finish(xs, combined.grads, losses, d, gram, scope, combined);
   }
 
   private representationStep(input: RepresentationLosses, xs: readonly tf.Variable[], ctx: StepContext): MultiTaskStepResult {
@@ -230,10 +275,10 @@ export class MultiTaskOptimizer extends tf.Optimizer {
   }
 
   private finish(
-    xs: readonly tf.Variable[], grads: (tf.Tensor | undefined)[], losses: Float64Array, d: Decision,
-    gram: DeviceGram | null, scope: MultiTaskStepResult['scope'],
+    xs: readonly tf.Variable[], grads: (tf.Tensor | undefined)[], losses: Float64Array, d: Outcome,
+    gram: DeviceGram | null, scope: MultiTaskStepResult['scope'], measured?: { readonly finite: boolean; readonly norm: number },
   ): MultiTaskStepResult {
-    const fin = finalizeGradients(grads, this.opts.clip);
+    const fin = finalizeGradients(grads, this.opts.clip, measured);
     const owned = fin.grads.filter((t): t is tf.Tensor => t !== undefined);
     const dropped = complementOf(losses.length, d.active);
     if (!fin.finite) {
@@ -253,7 +298,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     this.applied++;
     return {
       applied: true, skipped: null, losses, taskWeights: d.omega, weights: d.f, gram: d.M, info: d.info,
-      diagnostics: d.info.diagnostics, scope, gradNorm: fin.norm, clipScale: fin.clipScale, prescale: gram?.prescale ?? 1,
+      diagnostics: d.info?.diagnostics ?? null, scope, gradNorm: fin.norm, clipScale: fin.clipScale, prescale: gram?.prescale ?? 1,
       activeTasks: [...d.active], droppedTasks: dropped,
     };
   }
@@ -329,6 +374,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       forward: o.forward,
       combine: o.combine,
       dropInactiveTasks: o.dropInactiveTasks,
+      diagnostics: o.diagnostics,
     };
     if (o.sharedNames !== null) cfg['sharedVariables'] = [...o.sharedNames];
     if (o.variableNames !== null) cfg['variables'] = [...o.variableNames];
@@ -367,6 +413,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       forward: config['forward'] as NonNullable<MultiTaskOptimizerOptions['forward']>,
       combine: config['combine'] as NonNullable<MultiTaskOptimizerOptions['combine']>,
       ...(typeof config['dropInactiveTasks'] === 'boolean' ? { dropInactiveTasks: config['dropInactiveTasks'] } : {}),
+      ...(typeof config['diagnostics'] === 'boolean' ? { diagnostics: config['diagnostics'] } : {}),
       ...(variables === undefined ? {} : { variables }),
       ...(config['sharedVariables'] === undefined ? {} : { sharedVariables: config['sharedVariables'] as string[] }),
     };

@@ -55,6 +55,13 @@ export interface MultiTaskOptimizerOptions {
    * (backbones.md §6). With `false`, zero-weight tasks keep their row (came-grad.md §5.4). Default `true`.
    */
   readonly dropInactiveTasks?: boolean;
+  /**
+   * Compute per-task gradients, M and the step diagnostics even for a method whose weights do not
+   * read M (`linear`). With `false` (default) such a method takes one backward of Σ f_i L_i, as
+   * single-loss training does, and its results carry `gram`, `info` and `diagnostics` = `null`.
+   * Methods that read M always compute them.
+   */
+  readonly diagnostics?: boolean;
 }
 
 /** The validated, serialisable part of the options. */
@@ -66,9 +73,10 @@ export interface ResolvedOptions {
   readonly forward: ForwardStrategy;
   readonly combine: CombineStrategy;
   readonly dropInactiveTasks: boolean;
+  readonly diagnostics: boolean;
 }
 
-const KNOWN = ['inner', 'method', 'variables', 'paramScope', 'sharedVariables', 'clip', 'forward', 'combine', 'dropInactiveTasks'];
+const KNOWN = ['inner', 'method', 'variables', 'paramScope', 'sharedVariables', 'clip', 'forward', 'combine', 'dropInactiveTasks', 'diagnostics'];
 
 /** Validates everything except `inner` and `method`; errors name the option and what was expected. */
 export function resolveOptions(options: MultiTaskOptimizerOptions): ResolvedOptions {
@@ -116,7 +124,9 @@ export function resolveOptions(options: MultiTaskOptimizerOptions): ResolvedOpti
   }
   const dropInactiveTasks = options.dropInactiveTasks ?? true;
   if (typeof dropInactiveTasks !== 'boolean') throw new InvalidOptionError('dropInactiveTasks', 'a boolean', dropInactiveTasks);
-  return { paramScope, sharedNames, variableNames, clip: validateClip(options.clip), forward, combine, dropInactiveTasks };
+  const diagnostics = options.diagnostics ?? false;
+  if (typeof diagnostics !== 'boolean') throw new InvalidOptionError('diagnostics', 'a boolean', diagnostics);
+  return { paramScope, sharedNames, variableNames, clip: validateClip(options.clip), forward, combine, dropInactiveTasks, diagnostics };
 }
 
 function variableName(v: unknown, what: string): string {

@@ -3,6 +3,7 @@ import { ShapeError } from '../errors';
 import { deviceGram } from './device-gram';
 import type { DeviceGram } from './device-gram';
 import { checkLosses, disposeBlocks, readLosses } from './jacobian';
+import { untaped } from './untaped';
 import type { ActiveTasks } from './jacobian';
 
 /**
@@ -82,19 +83,23 @@ export function representationGradients(
       const dz: (tf.Tensor | undefined)[] = [];
       const perTask = L.map((loss, i) => {
         if (flags[i] !== true) return xs.map(() => undefined);
-        const { grads } = engine.gradients(() => loss, targets, undefined, true);
+        const { grads } = untaped(() => engine.gradients(() => loss, targets, undefined, true));
         dz.push(grads[0] ?? undefined);
         return grads.slice(1).map((t) => (t === undefined || t === null ? undefined : tf.keep(t)));
       });
       out.heads = xs.map((_, v) => perTask.map((row) => row[v]));
-      const gram = deviceGram([dz], dz.length);
-      out.gram = gram;
-      const f = gram.data === null ? null : decide(gram, out.losses, out.active);
-      if (f === null) return tf.scalar(0);
-      out.stopped = false;
-      const present = dz.flatMap((g, i) => (g === undefined ? [] : [tf.mul(g, tf.scalar(f[i] as number))]));
-      if (present.length === 0) return tf.scalar(0);
-      const upstream = detach(present.length === 1 ? (present[0] as tf.Tensor) : tf.addN(present));
+      // The Gram, the decision and the upstream gradient are constants of the encoder backward.
+      const upstream = untaped(() => {
+        const gram = deviceGram([dz], dz.length);
+        out.gram = gram;
+        const f = gram.data === null ? null : decide(gram, out.losses, out.active);
+        if (f === null) return null;
+        out.stopped = false;
+        const present = dz.flatMap((g, i) => (g === undefined ? [] : [tf.mul(g, tf.scalar(f[i] as number))]));
+        if (present.length === 0) return null;
+        return detach(present.length === 1 ? (present[0] as tf.Tensor) : tf.addN(present));
+      });
+      if (upstream === null) return tf.scalar(0);
       return tf.sum(tf.mul(z, upstream));
     },
     xs as tf.Variable[],
