@@ -1,0 +1,192 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ContractError, ShapeError } from '@came-grad/optim-core';
+import type { PlainAuxInputs } from '../batch/plain-batch';
+import type {
+  BackboneAdapter, BackboneConfig, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
+  NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch, ValStats,
+} from '../contract';
+import { INFERENCE_SCOPE } from '../params/forward-scope';
+import { positiveFrequencies } from '../promptmrg/cls-prompt-branch';
+import { ReportBank } from '../promptmrg/report-bank';
+import { WordTokenizer } from '../tokenizer/word-tokenizer';
+import { REVTAF_DEFAULTS, resolveRevtafConfig, revtafConfigToJson, type RevtafConfig } from './config';
+import { generateReports } from './generate';
+import { revtafLosses } from './losses';
+import { OBSERVATION_PHRASES, REVTAF_PREFIXES, RevtafModel } from './model';
+import { LabelNeighbours, sentenceEmbeddings } from './sentence-memory';
+
+export { REVTAF_DEFAULTS, type RevtafConfig };
+
+/** Registry id of {@link createRevtaf}. */
+export const REVTAF_ID = 'revtaf';
+
+interface Prepared {
+  readonly bank: ReportBank;
+  readonly regionEntities: tf.Tensor2D;
+  readonly neighbours: LabelNeighbours;
+}
+
+function checkImages(images: tf.Tensor, spec: InputSpec): void {
+  const [, v, h, w, c] = images.shape;
+  if (images.rank !== 5 || (v ?? 0) < 1 || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
+    throw new ShapeError('batch.images', `[B, V ≥ 1, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
+  }
+}
+
+class RevtafAdapter implements BackboneAdapter {
+  readonly specificationVersion = 'v1' as const;
+  readonly name = REVTAF_ID;
+  readonly tasks: readonly TaskSpec[];
+  readonly sharedParameters: tf.Variable[];
+  readonly taskParameters: Record<string, tf.Variable[]>;
+  readonly frozenParameters: tf.Variable[];
+  readonly paramGroups: ParamGroup[];
+  readonly parameters: readonly NamedParameter[];
+  readonly inputSpec: InputSpec;
+  readonly tokenizer: WordTokenizer;
+  readonly #model: RevtafModel;
+  readonly #config: RevtafConfig;
+  #prepared: Prepared | undefined;
+
+  constructor(config: RevtafConfig) {
+    this.#config = config;
+    this.tokenizer = new WordTokenizer(config.vocab);
+    this.#model = new RevtafModel(config, this.tokenizer.vocabSize);
+    const store = this.#model.store;
+    const p = REVTAF_PREFIXES;
+    this.tasks = [
+      { name: 'lm', kind: 'generation', weight: 1 },
+      { name: 'cls', kind: 'classification', weight: config.clsWeight },
+      { name: 'align', kind: 'alignment', weight: config.alignWeight },
+      { name: 'rank', kind: 'retrieval', weight: config.rankWeight },
+    ];
+    this.sharedParameters = store.select(p.shared);
+    this.taskParameters = { lm: store.select(p.lm), cls: store.select(p.cls), rank: store.select(p.rank) };
+    this.frozenParameters = store.select(p.frozen);
+    this.parameters = store.entries();
+    const frozen = new Set(this.frozenParameters);
+    const live = this.parameters.map((e) => e.variable).filter((v) => !frozen.has(v));
+    // AdamW as PromptMRG builds it: decay on matrices only.
+    this.paramGroups = [
+      { name: 'decay', vars: live.filter((v) => v.rank >= 2), lr: config.lr, weightDecay: config.weightDecay },
+      { name: 'noDecay', vars: live.filter((v) => v.rank < 2), lr: config.lr, weightDecay: 0 },
+    ];
+    this.inputSpec = {
+      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
+      aux: ['labels14x4', 'retrievedMemory'], inferAux: [],
+    };
+  }
+
+  /**
+   * Builds the report bank (PromptMRG's memory and the sentence embeddings), the region entity
+   * embeddings, the training label neighbours, and the logit-adjustment priors. Deterministic
+   * given the corpus and the seed.
+   */
+  prepare(corpus: Corpus): void {
+    const bank = ReportBank.fromCorpus(corpus, this.#config.retrievalDim, this.#config.seed);
+    const rows = OBSERVATION_PHRASES.map((phrase) => bank.embed(phrase));
+    const flat = new Float32Array(rows.length * bank.dim);
+    rows.forEach((r, i) => flat.set(r, i * bank.dim));
+    this.#release();
+    this.#prepared = {
+      bank,
+      regionEntities: tf.tensor2d(flat, [rows.length, bank.dim]),
+      neighbours: new LabelNeighbours(corpus.train, bank, this.#config.maxSentences),
+    };
+    this.#model.cls.setPriors(positiveFrequencies(corpus.train, this.#config.basePriorFloor));
+  }
+
+  /** The nearest-label training study's sentence embeddings, per training study (`aux.retrievedMemory`). */
+  hostAux(studies: readonly CorpusStudy[]): PlainAuxInputs {
+    const { neighbours } = this.#require();
+    const c = this.#config;
+    return { retrievedMemory: { data: neighbours.retrieve(studies), shape: [studies.length, c.maxSentences, c.retrievalDim] } };
+  }
+
+  onValidation(stats: ValStats): void {
+    if (stats.meanPositiveProb !== undefined) this.#model.cls.reestimate(stats.meanPositiveProb);
+  }
+
+  #require(): Prepared {
+    if (this.#prepared === undefined) throw new ContractError('prepare', 'revtaf retrieves training reports: `prepare(corpus)` should be called before forward, hostAux or generate. Found no report bank.');
+    return this.#prepared;
+  }
+
+  #selected(only: readonly string[] | undefined): Set<string> {
+    const names = this.tasks.map((t) => t.name);
+    if (only === undefined) return new Set(names);
+    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
+    return new Set(only);
+  }
+
+  encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
+    checkImages(batch.images, this.inputSpec);
+    return tf.tidy(() => this.#model.visualTokens(batch.images, { training: ctx.training, seed: ctx.seed }));
+  }
+
+  lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
+    const wanted = this.#selected(only);
+    const { bank, regionEntities } = this.#require();
+    return tf.tidy(() => revtafLosses(this.#model, h as tf.Tensor3D, batch, { scope: { training: ctx.training, seed: ctx.seed }, wanted, bank, regionEntities }));
+  }
+
+  forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
+    this.#selected(only);
+    this.#require();
+    return { losses: tf.tidy(() => this.lossesFromShared(this.encodeShared(batch, ctx), batch, ctx, only)) };
+  }
+
+  /** Queues the batch's retrieval embeddings with its own reports' sentences, once per optimizer step. */
+  commitState(batch: TrainBatch, ctx: StepContext): void {
+    if (!ctx.commitState) return;
+    const { bank } = this.#require();
+    const b = batch.images.shape[0];
+    const keys = tf.tidy(() => this.#model.hnn.apply(this.#model.regionSummary(this.#model.visualTokens(batch.images, INFERENCE_SCOPE))));
+    const z = keys.dataSync() as Float32Array;
+    keys.dispose();
+    const t = batch.reportIds.shape[1];
+    const ids = batch.reportIds.dataSync() as Int32Array;
+    const per = this.#config.maxSentences * bank.dim;
+    const values = new Float32Array(b * per);
+    for (let i = 0; i < b; i++) {
+      const text = this.tokenizer.decode(Array.from(ids.subarray(i * t + 1, (i + 1) * t)));
+      values.set(sentenceEmbeddings(bank, text, this.#config.maxSentences), i * per);
+    }
+    this.#model.queue.push(z, values, b);
+  }
+
+  generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
+    checkImages(batch.images, this.inputSpec);
+    const { bank, regionEntities } = this.#require();
+    const { ids, clsProbs } = generateReports(this.#model, bank, regionEntities, batch.images, opts, this.tokenizer.eos);
+    return { texts: ids.map((seq) => this.tokenizer.decode(seq)), clsProbs };
+  }
+
+  getConfig(): BackboneConfig {
+    return revtafConfigToJson(this.#config);
+  }
+
+  #release(): void {
+    this.#prepared?.bank.dispose();
+    this.#prepared?.regionEntities.dispose();
+    this.#prepared = undefined;
+  }
+
+  dispose(): void {
+    this.#release();
+    this.#model.store.dispose();
+  }
+}
+
+/**
+ * Creates the `revtaf` adapter: PromptMRG (diagnosis prompts, logit-adjusted cls, report
+ * retrieval) with REVTAF's learnable retrieval in hyperbolic space (Poincaré ball, rank loss) and
+ * optimal-transport cross-attention fusion of image tokens with region entities and retrieved
+ * report sentences (alignment loss). Tasks lm 1, cls 4, align 0.5, rank 2. Call `prepare(corpus)`
+ * first. Missing options take {@link REVTAF_DEFAULTS}; `vocab` is required.
+ *
+ * @throws InvalidOptionError naming the first bad option
+ */
+export function createRevtaf(config: Partial<RevtafConfig> & { readonly vocab: readonly string[] }): BackboneAdapter {
+  return new RevtafAdapter(resolveRevtafConfig(config));
+}
