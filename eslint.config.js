@@ -11,7 +11,7 @@ const deepImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.turbo/**', 'bench-results/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/.quick-dist/**', '**/node_modules/**', '**/coverage/**', '**/.turbo/**', 'bench-results/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -41,7 +41,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/cli/**/*.ts', 'apps/**/*.ts', '**/bench/**/*.ts', '**/scripts/**/*.{ts,js,mjs}'],
+    // Plain JavaScript files are Node scripts (TypeScript files get their globals from @types/node).
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', performance: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+  },
+  {
+    files: ['packages/cli/**/*.ts', 'apps/**/*.{ts,js,mjs}', '**/bench/**/*.{ts,js,mjs}', '**/scripts/**/*.{ts,js,mjs}'],
     rules: { 'no-console': 'off' },
   },
 );
