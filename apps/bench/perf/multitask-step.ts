@@ -156,29 +156,46 @@ export async function main(argv: readonly string[]): Promise<void> {
   out(`kernels per step: ${contenders.map((w) => `${w} ${kernels[w]}`).join(', ')}`);
   out(`${opts.rounds} rounds × ${opts.steps} steps, rotating order; ms = median within a round; ratio = / scalar of the same round`);
   const rows: Record<string, number>[] = [];
+  const cpuRows: Record<string, number>[] = [];
   const loads: number[] = [];
   for (let r = 0; r < opts.rounds; r++) {
     const row: Record<string, number> = {};
+    const cpuRow: Record<string, number> = {};
     for (let j = 0; j < contenders.length; j++) {
       const who = contenders[(r + j) % contenders.length] as Contender;
       const t = trainers.get(who) as Trainer;
       const times: number[] = [];
+      const cpu: number[] = [];
       for (let s = 0; s < opts.steps; s++) {
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         t.step(counter++);
         times.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
       }
       row[who] = median(times);
+      cpuRow[who] = median(cpu);
     }
     rows.push(row);
+    cpuRows.push(cpuRow);
     loads.push(loadavg()[0] as number);
-    out(`round ${r + 1}: ${contenders.map((w) => `${w} ${(row[w] as number).toFixed(0)}`).join(', ')} | ${contenders.filter((w) => w !== 'scalar').map((w) => `${w} ×${((row[w] as number) / (row['scalar'] as number)).toFixed(3)}`).join(', ')} | load ${loads.at(-1)?.toFixed(1)}`);
+    const ratios = (x: Record<string, number>): string =>
+      contenders.filter((w) => w !== 'scalar').map((w) => `${w} ×${((x[w] as number) / (x['scalar'] as number)).toFixed(3)}`).join(', ');
+    out(`round ${r + 1} wall: ${contenders.map((w) => `${w} ${(row[w] as number).toFixed(0)}`).join(', ')} | ${ratios(row)} | load ${loads.at(-1)?.toFixed(1)}`);
+    out(`round ${r + 1} cpu:  ${contenders.map((w) => `${w} ${(cpuRow[w] as number).toFixed(0)}`).join(', ')} | ${ratios(cpuRow)}`);
   }
-  const summary: Record<string, { ms: number; ratio: number }> = {};
+  const summarise = (table: Record<string, number>[]): Record<string, { ms: number; ratio: number }> =>
+    Object.fromEntries(contenders.map((who) => [who, {
+      ms: median(table.map((row) => row[who] as number)),
+      ratio: median(table.map((row) => (row[who] as number) / (row['scalar'] as number))),
+    }]));
+  const summary = summarise(rows);
+  const cpuSummary = summarise(cpuRows);
+  // On a shared machine the process's CPU time per step (user + system) is far steadier than wall time.
+  out('median over rounds (wall ms, ×scalar | process cpu ms, ×scalar):');
   for (const who of contenders) {
-    summary[who] = { ms: median(rows.map((row) => row[who] as number)), ratio: median(rows.map((row) => (row[who] as number) / (row['scalar'] as number))) };
+    out(`  ${who.padEnd(14)} ${summary[who]?.ms.toFixed(1).padStart(8)}  ×${summary[who]?.ratio.toFixed(3)} | ${cpuSummary[who]?.ms.toFixed(1).padStart(8)}  ×${cpuSummary[who]?.ratio.toFixed(3)}`);
   }
-  out('median over rounds:');
-  for (const who of contenders) out(`  ${who.padEnd(14)} ${summary[who]?.ms.toFixed(1).padStart(8)} ms   ×${summary[who]?.ratio.toFixed(3)}`);
-  out(JSON.stringify({ backend: selection.backend, params, batch: BATCH, rounds: opts.rounds, steps: opts.steps, kernels, summary, load: { min: Math.min(...loads), max: Math.max(...loads) } }));
+  out(JSON.stringify({ backend: selection.backend, params, batch: BATCH, rounds: opts.rounds, steps: opts.steps, kernels, wall: summary, cpu: cpuSummary, load: { min: Math.min(...loads), max: Math.max(...loads) } }));
 }

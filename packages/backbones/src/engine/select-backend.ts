@@ -1,6 +1,7 @@
-import { engine, findBackend, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
+import { backend, engine, findBackend, getBackend, ready, setBackend } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import { installCpuKernelPack } from './cpu-kernel-pack.js';
 import { installWasmKernelPack } from './kernel-pack.js';
 import type { InstalledWasmKernelPack } from './kernel-pack.js';
 
@@ -19,7 +20,10 @@ export interface SelectBackendOptions {
   readonly loaders?: Partial<Record<BackendCandidate, BackendLoader>>;
   /** Receives one line per candidate that was skipped, e.g. to print it. Default: ignore. */
   readonly onNotice?: (line: string) => void;
-  /** Install the wasm kernel pack when wasm is chosen (`installWasmKernelPack`). Default `true`. */
+  /**
+   * Install the kernel pack of the chosen backend: `installWasmKernelPack` on wasm, `installCpuKernelPack`
+   * (fast convolution gradients) on cpu. Default `true`.
+   */
   readonly kernelPack?: boolean;
 }
 
@@ -36,7 +40,7 @@ export interface BackendSelection {
   readonly reason: string;
   /** One line per candidate tried before it, with the reason it was skipped. */
   readonly skipped: readonly string[];
-  /** The wasm kernel pack, when it was installed. */
+  /** The wasm or cpu kernel pack, when one was installed. */
   readonly kernelPack?: InstalledWasmKernelPack;
 }
 
@@ -83,8 +87,9 @@ export async function selectBackend(
       options.onNotice?.(line);
       continue;
     }
-    const kernelPack =
-      backendName === 'wasm' && options.kernelPack !== false ? installWasmKernelPack() : undefined;
+    const pack = options.kernelPack !== false;
+    const kernelPack = backendName === 'wasm' && pack ? installWasmKernelPack() : backendName === 'cpu' && pack ? installCpuKernelPack() : undefined;
+    if (backendName === 'cpu') quietCpuBanner();
     const reason =
       request === 'auto'
         ? `auto: ${packageName} is the first candidate that loaded${skipped.length > 0 ? ` (${skipped.length} skipped)` : ''}`
@@ -121,6 +126,17 @@ async function tryActivate(candidate: BackendCandidate, loader: BackendLoader | 
     return firstLine(error);
   }
   return undefined;
+}
+
+/**
+ * tfjs-backend-cpu prints a multi-line "install our node backend" banner on its first tensor in
+ * Node. Here the cpu backend is a choice already explained (requested, or `auto`'s notices say why
+ * the faster ones were skipped), so the banner only pollutes the output: its one-shot flag is
+ * cleared before any tensor is written.
+ */
+function quietCpuBanner(): void {
+  const active = backend() as { firstUse?: unknown };
+  if (typeof active.firstUse === 'boolean') active.firstUse = false;
 }
 
 function firstLine(error: unknown): string {

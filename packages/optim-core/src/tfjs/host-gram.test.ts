@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { combineBlocks } from './combine';
 import { deviceGram } from './device-gram';
-import { backendIsHost, hostCombine, hostGram, readBlocks } from './host-gram';
+import { backendIsHost, hostCombine, hostGram, hostMeasure, readBlocks } from './host-gram';
 import { lcgValues } from './two-task-model.fixture';
 
 beforeAll(async () => {
@@ -80,5 +80,14 @@ describe('host-memory Gram and combination', () => {
     expect(host.grads[0]).toBeUndefined();
     expect(host.finite).toBe(false);
     tf.dispose([big, ...host.grads.filter((t): t is tf.Tensor => t !== undefined)]);
+  });
+
+  test('hostMeasure gives the float64 norm and flags a non-finite entry', () => {
+    const a = tf.tensor([3, 4]);
+    const b = tf.tensor([[12]]);
+    const c = tf.tensor([1, Number.NaN]);
+    expect(hostMeasure([a, undefined, b])).toEqual({ finite: true, norm: 13 });
+    expect(hostMeasure([a, c]).finite).toBe(false);
+    tf.dispose([a, b, c]);
   });
 });

@@ -105,3 +105,15 @@ export function hostCombine(blocks: HostBlocks, shapes: readonly (readonly numbe
   });
   return { grads, norm: Math.sqrt(sumSq), finite };
 }
+
+/** The global L2 norm (float64) and finiteness of `grads`, from one read of each (no kernels). */
+export function hostMeasure(grads: readonly (tf.Tensor | undefined)[]): { readonly finite: boolean; readonly norm: number } {
+  let sumSq = 0;
+  for (const g of grads) {
+    if (g === undefined) continue;
+    const x = g.dataSync() as Float32Array;
+    for (let j = 0; j < x.length; j++) sumSq += (x[j] as number) * (x[j] as number);
+  }
+  // Σx² in float64 cannot overflow for float32 x, so it is non-finite exactly when an entry is.
+  return { finite: Number.isFinite(sumSq), norm: Math.sqrt(sumSq) };
+}

@@ -18,7 +18,7 @@ import { activeIndices, complementOf, weighActiveTasks } from './weigh-active-ta
 import type { Decision } from './weigh-active-tasks';
 import { representationGradients } from './representation';
 import { gramFreeWeights, isGramFree, scalarisedGradients } from './scalarised';
-import { backendIsHost, hostCombine, hostGram, readBlocks } from './host-gram';
+import { backendIsHost, hostCombine, hostGram, hostMeasure, readBlocks } from './host-gram';
 import type { RepresentationLosses } from './representation';
 
 /** Per-step options of {@link MultiTaskOptimizer.step}. */
@@ -161,7 +161,8 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     const dropped = complementOf(K, active);
     if (!sg.finite) return this.skip('non-finite-loss', sg.losses, omega, scope, dropped);
     if (active.length === 0 || sg.grads === null) return this.skip('no-active-task', sg.losses, omega, scope, dropped);
-    return this.finish(xs, sg.grads, sg.losses, { f: sg.f, omega, active, M: null, info: null }, null, scope);
+    const measured = backendIsHost() ? hostMeasure(sg.grads) : undefined;
+    return this.finish(xs, sg.grads, sg.losses, { f: sg.f, omega, active, M: null, info: null }, null, scope, measured);
   }
 
   private parameterStep(lossesFn: LossesFn, xs: readonly tf.Variable[], ctx: StepContext): MultiTaskStepResult {
@@ -254,6 +255,17 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     const d = decided as Decision | null;
     if (rg.encoderGrads === null || rg.headGrads === null || d === null) {
       return this.skip('non-finite-gradient', rg.losses, omega, 'representation', dropped);
+    }
+    if (backendIsHost()) {
+      // Heads get Σ ω_i ∂L_i/∂θ, the encoder its one combined backward (coefficient 1): one JS pass.
+      const blocks = rg.headGrads.map((row, v) => [...row, rg.encoderGrads?.[v]]);
+      const coefficients = Float64Array.from([...d.omega, 1]);
+      try {
+        const combined = hostCombine(readBlocks(blocks), xs.map((x) => x.shape), () => coefficients);
+        return this.finish(xs, combined.grads, rg.losses, d, rg.gram, 'representation', combined);
+      } finally {
+        disposeBlocks(blocks);
+      }
     }
     const heads = combineBlocks(rg.headGrads, d.omega);
     disposeBlocks(rg.headGrads);
