@@ -15,7 +15,7 @@ describe('tables', () => {
     expect(md).toContain('| 20.00 ± 24.84 | 20.00 ± 24.84 | 20.00 ± 24.84 | 50.00 ± 0.00 | 25.00 ± 0.00 | 33.33 ± 0.00 |');
     expect(md).toMatch(/\| wcl \| came-grad \| 3 \| 40\.00 ± 43\.03 \|/);
     expect(md).toContain('| wcl | came-grad | 3 | +10.00 | +10.00 | 0.00 | 0.00 | 0.00 | 0.00 | 0.00 | +10.00 | +10.00 | +10.00 | 0.00 | 0.00 | 0.00 |');
-    expect(md).toContain('**Average Δ CE-F1 (came-grad − linear) over 1 backbone(s) (wcl): +10.00 points.**');
+    expect(md).toContain('**Average Δ CE-F1 (came-grad − linear) over 1 of the paper\'s 8 backbones (wcl): +10.00 points.**');
     expect(md).not.toContain('Single seed');
   });
 

@@ -51,7 +51,7 @@ export function experimentMarkdown(summary: ExperimentSummary): string {
   }
   if (summary.averageDeltaCeF1 !== null) {
     const a = summary.averageDeltaCeF1;
-    lines.push('', `**Average Δ CE-F1 (came-grad − linear) over ${a.backbones.length} backbone(s) (${a.backbones.join(', ')}): ${signed(a.value)} points.**`);
+    lines.push('', `**Average Δ CE-F1 (came-grad − linear) over ${a.backbones.length} of the paper's 8 backbones (${a.backbones.join(', ')}): ${signed(a.value)} points.** The paper's abstract reports +2.3 (MIMIC-CXR) and +1.9 (IU X-Ray).`);
   }
   lines.push('', ...notes(summary));
   return lines.join('\n');

@@ -1,5 +1,5 @@
 import { ceScores } from '@came-grad/cli';
-import { MAIN_BACKBONES } from './experiments';
+import { MAIN_BACKBONES, PAPER_BACKBONES } from './experiments';
 import type { GridRun } from './grid';
 import { decodeLabels } from './run-record';
 import type { RunRecord } from './run-record';
@@ -51,7 +51,7 @@ export interface ExperimentSummary {
   readonly name: string;
   readonly rows: SummaryRow[];
   readonly deltas: DeltaRow[];
-  /** Mean Δ CE-F1 (macro) of `came-grad` over the backbones that have the pair (the abstract's number). */
+  /** Mean Δ CE-F1 (macro) of `came-grad` over the paper's backbones that have the pair (the abstract's number). */
   readonly averageDeltaCeF1: { readonly value: number; readonly backbones: string[] } | null;
 }
 
@@ -79,7 +79,8 @@ export function summarizeExperiment(name: string, grid: readonly GridRun[], reco
     return { ...row, seeds: [...row.seeds].sort((a, b) => a - b), stats };
   });
   const deltas = deltaRows(finished);
-  const came = deltas.filter((d) => d.variant === 'came-grad');
+  // The abstract averages over the paper's eight; R2Gen's reference row stays out of it.
+  const came = deltas.filter((d) => d.variant === 'came-grad' && PAPER_BACKBONES.includes(d.backbone));
   return {
     name,
     rows: finished,

@@ -44,7 +44,8 @@ describe('pnpm bench end to end (r2gen tiny, 2 steps, linear vs came-grad)', () 
     expect(table).toMatch(/\| r2gen \| came-grad \| 1 \| [+-]?\d/);
     expect(table).toContain('not available: backbone not-a-backbone is not registered');
     expect(table).toContain('**Single seed:**');
-    expect(table).toMatch(/Average Δ CE-F1 \(came-grad − linear\) over 1 backbone\(s\) \(r2gen\)/);
+    // R2Gen is the reference row, outside the paper's average.
+    expect(table).not.toContain('Average Δ CE-F1');
 
     // A re-run finds both runs complete and trains nothing.
     const again = await bench(args);
