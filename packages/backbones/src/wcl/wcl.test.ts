@@ -115,6 +115,36 @@ describe('wcl', () => {
     }
   });
 
+  it('starts near the uniform-prediction loss ln(V + 1) and learns a fixed batch with both losses', () => {
+    const adapter = createWcl({ ...wclTinyConfig(VOCAB), views: 1, dropout: 0, attEmbedDropout: 0 });
+    const batch = toTrainBatch(withClusters(adapter, 2, 3));
+    const optimizer = tf.train.adam(3e-2);
+    const ctx = { training: true, step: 0, epoch: 0, seed: 1, commitState: false };
+    const lossesAt = (): Record<string, number> => {
+      const { losses } = adapter.forward(batch, ctx);
+      const out = Object.fromEntries(Object.entries(losses).map(([k, v]) => [k, v.dataSync()[0] as number]));
+      tf.dispose(Object.values(losses));
+      return out;
+    };
+    try {
+      const first = lossesAt();
+      expect(Math.abs((first['lm'] as number) - Math.log(VOCAB.length + 1))).toBeLessThan(1);
+      for (let i = 0; i < 5; i++) {
+        optimizer.minimize(() => {
+          const { losses } = adapter.forward(batch, ctx);
+          return tf.add(tf.mul(losses['lm'] as tf.Scalar, 0.8), tf.mul(losses['contrast'] as tf.Scalar, 0.2)) as tf.Scalar;
+        });
+      }
+      const last = lossesAt();
+      expect(last['lm']).toBeLessThan(0.7 * (first['lm'] as number));
+      expect(last['contrast']).toBeLessThan(first['contrast'] as number);
+    } finally {
+      optimizer.dispose();
+      disposeBatch(batch);
+      adapter.dispose();
+    }
+  });
+
   it('rejects a bad configuration naming the option', () => {
     expect(() => createWcl({ ...wclTinyConfig(VOCAB), contraLambda: 1.5 })).toThrow(/`contraLambda` should be a number in \[0, 1\]/);
     expect(() => createWcl({ ...wclTinyConfig(VOCAB), clusters: 1 })).toThrow(/`clusters` should be an integer ≥ 2/);
