@@ -97,7 +97,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
     data = dataset;
   }
 
-  const base: Omit<RunConfig, 'backbone' | 'optimizer' | 'optimizerOptions' | 'paramScope' | 'gradientMode' | 'seed'> = {
+  const base: Omit<RunConfig, 'backbone' | 'optimizer' | 'optimizerOptions' | 'paramScope' | 'gradientMode' | 'diagnostics' | 'seed'> = {
     ...profile.run,
     size,
     dataset,

@@ -42,6 +42,7 @@ export function trainOptionsOf(run: GridRun, context: ExecuteContext): TrainOpti
     weightDecay: 5e-5,
     paramScope: c.paramScope,
     gradientMode: c.gradientMode,
+    diagnostics: c.diagnostics,
     clip: c.optimizer === 'linear' ? { value: 0.1 } : 'none',
     // Often enough that a killed run loses little, rarely enough that writing stays cheap.
     checkpointEvery: Math.max(1, Math.min(50, Math.ceil(c.steps / 4))),

@@ -76,6 +76,7 @@ export function experimentCells(name: string, backbones: readonly string[], aggr
         variant: optimizer,
         optimizer,
         steps: pick.costSteps,
+        diagnostics: false,
       }));
     default:
       throw new Error(`\`--experiment\` should be one of ${EXPERIMENT_NAMES.join(', ')}. Found "${name}"`);

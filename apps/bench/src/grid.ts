@@ -6,6 +6,8 @@ export interface RunConfig {
   readonly optimizerOptions: Readonly<Record<string, unknown>>;
   readonly paramScope: 'all' | 'shared';
   readonly gradientMode: 'parameters' | 'representation';
+  /** Per-task gradients and dynamics logs for every method, `linear` included (off only for cost runs). */
+  readonly diagnostics: boolean;
   readonly dataset: 'synth-cxr' | 'iu_xray' | 'mimic_cxr';
   /** Which data exactly: the synth-cxr generator's settings, or the real dataset's name. */
   readonly data: string;
@@ -40,6 +42,8 @@ export interface GridCell {
   readonly optimizerOptions?: Readonly<Record<string, unknown>>;
   readonly paramScope?: 'all' | 'shared';
   readonly gradientMode?: 'parameters' | 'representation';
+  /** Default true; the cost experiment times `linear` as one backward pass. */
+  readonly diagnostics?: boolean;
   /** Steps override for experiments that only need a short run (cost). */
   readonly steps?: number;
 }
@@ -83,7 +87,7 @@ export function runId(variant: string, config: RunConfig): string {
  */
 export function expandGrid(
   experiments: readonly { name: string; cells: readonly GridCell[] }[],
-  base: Omit<RunConfig, 'backbone' | 'optimizer' | 'optimizerOptions' | 'paramScope' | 'gradientMode' | 'seed'>,
+  base: Omit<RunConfig, 'backbone' | 'optimizer' | 'optimizerOptions' | 'paramScope' | 'gradientMode' | 'diagnostics' | 'seed'>,
   seeds: readonly number[],
   availability: Availability,
 ): GridRun[] {
@@ -98,6 +102,7 @@ export function expandGrid(
           optimizerOptions: cell.optimizerOptions ?? {},
           paramScope: cell.paramScope ?? 'all',
           gradientMode: cell.gradientMode ?? 'parameters',
+          diagnostics: cell.diagnostics ?? true,
           steps: cell.steps ?? base.steps,
           seed,
         };

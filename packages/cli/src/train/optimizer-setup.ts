@@ -54,5 +54,6 @@ export function createRunOptimizer(options: TrainOptions, adapter: BackboneAdapt
     paramScope: options.paramScope,
     ...(options.paramScope === 'shared' ? { sharedVariables: adapter.sharedParameters } : {}),
     clip: options.clip,
+    diagnostics: options.diagnostics,
   });
 }

@@ -20,6 +20,11 @@ export interface TrainOptions extends RunSpec {
   readonly weightDecay: number;
   readonly paramScope: ParamScope;
   readonly gradientMode: GradientMode;
+  /**
+   * Take per-task gradients and log the gradient dynamics (conflict, energy ratio, cosines) even for
+   * methods that do not need them (`linear`), at the cost of K backward passes instead of one.
+   */
+  readonly diagnostics: boolean;
   readonly clip: ClipOption;
   readonly checkpointEvery: number;
   /** Validate (generate, label, CE-F1) every this many steps; 0 = only at the end. */
