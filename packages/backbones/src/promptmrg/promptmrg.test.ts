@@ -103,7 +103,7 @@ describe('promptmrg', () => {
     const adapter = prepared({ ...tiny, dropout: 0 } as BackboneConfig);
     const batch = toTrainBatch(batchWithStates(adapter, 2, 9));
     const ctx = { training: false, step: 0, epoch: 0, seed: 1, commitState: false };
-    const losses = (): Record<string, number> => {
+    const losses = (): { lm: number; cls: number } => {
       const out = adapter.forward(batch, ctx).losses;
       const v = { lm: out['lm']!.dataSync()[0] as number, cls: out['cls']!.dataSync()[0] as number };
       tf.dispose(Object.values(out));
