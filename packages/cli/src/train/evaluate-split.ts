@@ -13,6 +13,8 @@ export interface SplitGeneration {
   readonly references: string[];
   /** The raw reference reports (what the labeler reads for the reference labels). */
   readonly rawReferences: string[];
+  /** Per study, the adapter's classifier probabilities (`clsProbs` rows), when asked for and given. */
+  readonly classProbs: number[][];
 }
 
 export interface GenerateSplitOptions {
@@ -23,13 +25,15 @@ export interface GenerateSplitOptions {
   readonly maxLen?: number;
   /** Only the first `limit` studies (0 = all). */
   readonly limit?: number;
+  /** Keep the adapter's `clsProbs` rows (for `onValidation` statistics). */
+  readonly collectClassProbs?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Generates one report per study of a split with beam search and trigram blocking. */
 export async function generateSplit(adapter: BackboneAdapter, dataset: R2GenDataset, options: GenerateSplitOptions): Promise<SplitGeneration> {
   const total = options.limit ? Math.min(options.limit, dataset.sizes[options.split]) : dataset.sizes[options.split];
-  const out: SplitGeneration = { ids: [], hypotheses: [], references: [], rawReferences: [] };
+  const out: SplitGeneration = { ids: [], hypotheses: [], references: [], rawReferences: [], classProbs: [] };
   const maxLen = options.maxLen ?? dataset.maxSeqLength - 2;
   const stream = dataset.batches({ split: options.split, batchSize: options.batchSize, shuffle: false, augment: false, epochs: 1 });
   for await (const { batch } of stream) {
@@ -37,8 +41,10 @@ export async function generateSplit(adapter: BackboneAdapter, dataset: R2GenData
     const infer = toInferBatch(plain);
     try {
       const result = adapter.generate(infer, { beamSize: options.beamSize, maxLen, blockTrigrams: true });
+      const probs = options.collectClassProbs === true && result.clsProbs !== undefined ? (result.clsProbs.arraySync() as number[][]) : undefined;
       result.clsProbs?.dispose();
       for (let i = 0; i < batch.size && out.ids.length < total; i++) {
+        if (probs !== undefined) out.classProbs.push(probs[i] as number[]);
         out.ids.push(batch.ids[i] as string);
         out.hypotheses.push(result.texts[i] ?? '');
         const report = batch.reports[i] as string;

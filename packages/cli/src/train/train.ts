@@ -6,6 +6,7 @@ import type { MultiTaskStepResult } from '@came-grad/optim-core/tfjs';
 import { CliError } from '../cli-error';
 import { toPlainBatch } from './batch-glue';
 import { generateSplit, scoreGeneration } from './evaluate-split';
+import { meanProbabilityOnPositives } from './validation-stats';
 import { learningRateAt } from './lr-schedule';
 import { createRunOptimizer } from './optimizer-setup';
 import {
@@ -182,8 +183,11 @@ async function validate(session: Session, options: TrainOptions, state: Checkpoi
   if (session.dataset.sizes.val === 0) return;
   const generation = await generateSplit(session.adapter, session.dataset, {
     split: 'val', batchSize: options.batchSize, beamSize: options.beamSize, limit: options.valStudies,
+    collectClassProbs: session.adapter.onValidation !== undefined,
   });
   const f1 = scoreGeneration(generation, { nlg: false }).ce.macro.f1;
+  const meanPositiveProb = meanProbabilityOnPositives(generation);
+  if (meanPositiveProb !== undefined) session.adapter.onValidation?.({ meanPositiveProb });
   appendFileSync(runPath(options.outDir, 'log'), `${JSON.stringify({ type: 'validation', step: state.step, ceF1: f1, studies: generation.ids.length })}\n`);
   hooks.onValidation?.(state.step, f1);
   if (state.bestValF1 === null || f1 > state.bestValF1) {
