@@ -177,6 +177,22 @@ describe('revtaf', () => {
     }
   });
 
+  it('generates without reading the reference labels or report (the same texts when they change)', () => {
+    const { adapter, batch } = prepared(tiny);
+    const altered = tf.tidy(() => tf.fill([3, 14], 1, 'int32') as tf.Tensor2D);
+    try {
+      adapter.commitState?.(batch, { ...ctx, commitState: true });
+      const a = adapter.generate({ images: batch.images, ...(batch.aux === undefined ? {} : { aux: batch.aux }) }, { beamSize: 2, maxLen: 5 });
+      const b = adapter.generate({ images: batch.images, aux: { labels14x4: altered } }, { beamSize: 2, maxLen: 5 });
+      expect(b.texts).toEqual(a.texts);
+      tf.dispose([a.clsProbs, b.clsProbs].filter((x) => x !== undefined));
+    } finally {
+      altered.dispose();
+      disposeBatch(batch);
+      adapter.dispose();
+    }
+  });
+
   it('gives finite losses in the Euclidean fallback geometry and rejects bad options by name', () => {
     const { adapter, batch } = prepared({ ...tiny, geometry: 'euclidean' });
     try {
