@@ -8,6 +8,8 @@ export { toTrainBatch, toInferBatch, disposeBatch } from './batch/to-train-batch
 export { BACKBONE_IDS, createBackbone, createBackboneRegistry, type BackboneRegistry } from './registry';
 export { createR2Gen, R2GEN_DEFAULTS, R2GEN_ID, type R2GenConfig } from './r2gen/adapter';
 export { r2genTinyConfig } from './r2gen/tiny-config';
+export { createDDaTR, DDATR_DEFAULTS, DDATR_ID, type DDaTRConfig } from './ddatr/adapter';
+export { ddatrTinyConfig } from './ddatr/tiny-config';
 export { createRevtaf, REVTAF_DEFAULTS, REVTAF_ID, type RevtafConfig } from './revtaf/adapter';
 export { revtafTinyConfig } from './revtaf/tiny-config';
 export { createWcl, WCL_DEFAULTS, WCL_ID, type WclConfig } from './wcl/adapter';

@@ -1,6 +1,7 @@
 import { InvalidOptionError, UnknownIdError } from '@came-grad/optim-core';
 import type { BackboneAdapter, BackboneConfig, BackboneFactory } from './contract';
 import { createR2Gen, type R2GenConfig } from './r2gen/adapter';
+import { createDDaTR, type DDaTRConfig } from './ddatr/adapter';
 import { createRevtaf, type RevtafConfig } from './revtaf/adapter';
 import { createWcl, type WclConfig } from './wcl/adapter';
 import { createXProNet, type XProNetConfig } from './xpronet/adapter';
@@ -12,6 +13,7 @@ import { createDcl, type DclConfig } from './dcl/adapter';
 // One line per backbone. Configurations are validated by each factory.
 const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
   r2gen: (config: BackboneConfig) => createR2Gen(config as unknown as Partial<R2GenConfig> & { vocab: readonly string[] }),
+  ddatr: (config: BackboneConfig) => createDDaTR(config as unknown as Partial<DDaTRConfig> & { vocab: readonly string[] }),
   revtaf: (config: BackboneConfig) => createRevtaf(config as unknown as Partial<RevtafConfig> & { vocab: readonly string[] }),
   wcl: (config: BackboneConfig) => createWcl(config as unknown as Partial<WclConfig> & { vocab: readonly string[] }),
   xpronet: (config: BackboneConfig) => createXProNet(config as unknown as Partial<XProNetConfig> & { vocab: readonly string[] }),
