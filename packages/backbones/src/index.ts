@@ -75,3 +75,4 @@ export { startReplicaGroup, type ReplicaGroup, type ReplicaGroupOptions, type Re
 export { joinReplicaGroup, type Replica, type ReplicaSpec } from './engine/data-parallel/replica.js';
 export { serveReplicaSteps } from './engine/data-parallel/serve.js';
 export { ADAM_DEFAULTS, type AdamHyper } from './engine/data-parallel/shared-adam.js';
+export { installCpuKernelPack, CPU_REPLACED_KERNELS } from './engine/cpu-kernel-pack.js';

@@ -54,6 +54,11 @@ export interface Weighting<Info extends object = object> {
   readonly id: string;
   /** ω used by default when the step context gives none (length K, or undefined = all ones). */
   readonly taskWeights: readonly number[] | undefined;
+  /**
+   * True when the weights never depend on M (linear scalarisation): a trainer may then skip the
+   * per-task gradients and take one backward pass of Σ f_i L_i.
+   */
+  readonly gramFree?: boolean;
   weigh(gram: Gramian, ctx?: StepContext): WeightingOutput<Info>;
   toConfig(): MethodConfig;
   toString(): string;

@@ -9,6 +9,8 @@ export interface WeightingSpec<Info extends object> {
   readonly options: Readonly<Record<string, unknown>>;
   /** ω used when the step context gives none, or undefined. */
   readonly taskWeights: readonly number[] | undefined;
+  /** True when the weights never depend on M (see `Weighting.gramFree`). Default false. */
+  readonly gramFree?: boolean;
   /** The pure map. `gram` is validated; ω-dependent methods read ctx via `resolveTaskWeights`. */
   readonly weigh: (gram: Gramian, ctx: StepContext | undefined) => WeightingOutput<Info>;
 }
@@ -25,6 +27,7 @@ export function defineWeighting<Info extends object>(spec: WeightingSpec<Info>):
   return Object.freeze({
     id: spec.id,
     taskWeights: spec.taskWeights,
+    gramFree: spec.gramFree === true,
     weigh(gram: Gramian, ctx?: StepContext): WeightingOutput<Info> {
       const tw = spec.taskWeights;
       if (tw !== undefined && ctx?.taskWeights === undefined && tw.length !== gram.rows) {

@@ -33,6 +33,7 @@ export function createLinear(options: LinearOptions = {}): Weighting<LinearInfo>
     const weights = checkWeightVector('linear.weights', options.weights);
     return defineWeighting<LinearInfo>({
       id: 'linear',
+      gramFree: true,
       options: { weights: [...weights] },
       taskWeights: weights,
       weigh: (gram, ctx) => ({ weights: resolveTaskWeights(gram.rows, ctx, weights), info: { reduction: 'weighted' } }),
@@ -41,6 +42,7 @@ export function createLinear(options: LinearOptions = {}): Weighting<LinearInfo>
   const reduction = checkEnum('linear.reduction', options.reduction ?? LINEAR_DEFAULTS.reduction, ['sum', 'mean'] as const);
   return defineWeighting<LinearInfo>({
     id: 'linear',
+    gramFree: true,
     options: { reduction },
     taskWeights: undefined,
     weigh: (gram) => ({

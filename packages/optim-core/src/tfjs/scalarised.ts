@@ -7,10 +7,10 @@ import type { ActiveTasks, LossesFn } from './jacobian';
 /**
  * True for a method whose weights never read the Gram (linear scalarisation: f = ω, 1 or 1/K).
  * Its step is one backward of Σ f_i L_i, as in single-loss training; per-task gradients would
- * only feed diagnostics. The `gramFree` flag lets any weighting declare it; `linear` predates it.
+ * only feed diagnostics. A weighting declares it with its `gramFree` flag.
  */
 export function isGramFree(weighting: Weighting): boolean {
-  return (weighting as { readonly gramFree?: unknown }).gramFree === true || weighting.id === 'linear';
+  return weighting.gramFree === true;
 }
 
 /** The K weights of a Gram-free method for the active tasks (its `weigh` sees only the size of M). */
