@@ -9,7 +9,8 @@ import type { R2GenDataset } from '../src/load-r2gen-dataset.js';
 import { constantPng, writeImages } from './tiny-images.js';
 
 // The IU X-Ray annotation is read in place (its licence forbids copies); images are synthetic.
-const IU = '/work/shared/data/iu_xray/annotation.json';
+// The repository's sibling folder `shared/` (as laid out for developers and CI), or IU_XRAY_ANNOTATION.
+const IU = process.env.IU_XRAY_ANNOTATION ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'iu_xray', 'annotation.json');
 const present = existsSync(IU);
 
 describe.skipIf(!present)(`IU X-Ray annotation at ${IU} (skipped when absent)`, () => {
