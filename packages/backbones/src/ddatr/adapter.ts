@@ -39,15 +39,12 @@ class DDaTRAdapter implements BackboneAdapter {
   readonly #model: DDaTRModel;
   readonly #config: DDaTRConfig;
   readonly #priorLabels: PriorLabelBank;
-  // Logit-adjustment state: trainer-level in PromptMRG/DDaTR (training frequencies, then validation).
-  #baseProbs: number[];
 
   constructor(config: DDaTRConfig) {
     this.#config = config;
     this.tokenizer = new WordTokenizer(config.vocab);
     this.#model = new DDaTRModel(config, this.tokenizer.vocabSize);
     this.#priorLabels = new PriorLabelBank(this.tokenizer, DDATR_CLASSES);
-    this.#baseProbs = new Array<number>(DDATR_CLASSES).fill(1);
     const store = this.#model.store;
     const p = DDATR_PREFIXES;
     this.frozenParameters = store.select(p.frozen);
@@ -94,19 +91,27 @@ class DDaTRAdapter implements BackboneAdapter {
   prepare(corpus: Corpus): void {
     this.#priorLabels.build(corpus.train);
     const labelled = corpus.train.flatMap((s) => (s.labels14 === undefined ? [] : [s.labels14]));
-    if (labelled.length > 0) this.#baseProbs = positiveFrequencies(labelled, DDATR_CLASSES, this.#config.minBaseProb);
+    if (labelled.length > 0) this.#setBaseProbs(positiveFrequencies(labelled, DDATR_CLASSES, this.#config.minBaseProb));
   }
 
   onValidation(stats: ValStats): void {
     const mean = stats.meanPositiveProb;
     if (mean === undefined) return;
     if (mean.length !== DDATR_CLASSES) throw new ShapeError('stats.meanPositiveProb', `${DDATR_CLASSES} values`, `${mean.length}`);
-    this.#baseProbs = reestimatedBaseProbs(mean, this.#config.minBaseProb) ?? this.#baseProbs;
+    const next = reestimatedBaseProbs(mean, this.#config.minBaseProb, this.baseProbs);
+    if (next !== undefined) this.#setBaseProbs(next);
+  }
+
+  // Logit-adjustment state (trainer-level in PromptMRG/DDaTR), changed only by prepare and onValidation.
+  #setBaseProbs(values: readonly number[]): void {
+    const next = tf.tensor1d(values.map((v) => Math.max(v, this.#config.minBaseProb)));
+    this.#model.baseProbs.assign(next);
+    next.dispose();
   }
 
   /** The current logit-adjustment base probabilities (a copy). */
   get baseProbs(): number[] {
-    return [...this.#baseProbs];
+    return Array.from(this.#model.baseProbs.dataSync());
   }
 
   // The encoder has no dropout, so the context does not change h.
@@ -124,7 +129,7 @@ class DDaTRAdapter implements BackboneAdapter {
     return tf.tidy(() => ddatrLosses(this.#model, h as tf.Tensor3D, batch, {
       scope: { training: ctx.training, seed: ctx.seed },
       wanted,
-      logBase: tf.log(tf.tensor1d(this.#baseProbs)),
+      logBase: tf.log(this.#model.baseProbs as tf.Tensor1D),
       priorLabels: this.#priorLabels,
     }));
   }

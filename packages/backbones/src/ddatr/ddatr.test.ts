@@ -92,7 +92,7 @@ describe('ddatr', () => {
       expect(adapter.tasks.map((t) => [t.name, t.kind, t.weight])).toEqual([['lm', 'generation', 1], ['cls', 'classification', 4]]);
       expect(split.tasks.map((t) => [t.name, t.weight])).toEqual([['lm', 1], ['cls_cur', 4], ['cls_prior', 4]]);
       const named = new Map(adapter.parameters.map((p) => [p.name, p.variable]));
-      expect(adapter.frozenParameters).toEqual([named.get('textEncoder.table')]);
+      expect(adapter.frozenParameters).toEqual([named.get('textEncoder.table'), named.get('logitAdjust.baseProbs')]);
       expect(named.get('textEncoder.table')?.trainable).toBe(false);
       expect(named.has('encoder.prior.stages.0.down.filter')).toBe(false);
       const cur = named.get('encoder.current.stages.1.a.filter')?.dataSync();
@@ -183,12 +183,13 @@ describe('ddatr', () => {
     // softmax([0, ln 0.5, 0, 0])[1] = 0.5 / 3.5, so the loss is ln 7.
     expect(loss.dataSync()[0]).toBeCloseTo(Math.log(7), 6);
     loss.dispose();
-    expect(reestimatedBaseProbs([0.2, 0.4, 0, 0.1], 1e-3)).toEqual([0.5, 1, 1e-3, 0.25]);
+    expect(reestimatedBaseProbs([0.2, 0.4, 0, Number.NaN], 1e-3, [1, 1, 1, 0.3])).toEqual([0.5, 1, 1e-3, 0.3]);
+    expect(reestimatedBaseProbs([Number.NaN, 0], 1e-3, [1, 1])).toBeUndefined();
     const adapter = createDDaTR(ddatrTinyConfig(VOCAB)) as BackboneAdapter & { baseProbs: number[] };
     try {
       adapter.prepare?.(CORPUS);
       expect(adapter.baseProbs[10]).toBe(0.5);
-      expect(adapter.baseProbs[0]).toBe(1e-3);
+      expect(adapter.baseProbs[0]).toBeCloseTo(1e-3, 9);
       adapter.onValidation?.({ meanPositiveProb: Array.from({ length: 14 }, (_, i) => (i + 1) / 14) });
       expect(adapter.baseProbs[6]).toBeCloseTo(0.5, 12);
     } finally {

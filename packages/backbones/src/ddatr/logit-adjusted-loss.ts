@@ -36,11 +36,12 @@ export function positiveFrequencies(labels14: readonly ArrayLike<number>[], clas
 
 /**
  * PromptMRG's re-estimation after validation: the mean predicted POS probability on
- * reference-positive samples, normalised by its maximum, floored at `minProb`. Returns undefined
+ * reference-positive samples, normalised by its maximum, floored at `minProb`. An observation
+ * without reference positives (a non-finite mean) keeps its `current` value. Returns undefined
  * when no class has a positive mean (nothing to normalise by).
  */
-export function reestimatedBaseProbs(meanPositiveProb: readonly number[], minProb: number): number[] | undefined {
-  const max = Math.max(...meanPositiveProb.filter((x) => Number.isFinite(x)));
+export function reestimatedBaseProbs(meanPositiveProb: readonly number[], minProb: number, current: readonly number[]): number[] | undefined {
+  const max = Math.max(...meanPositiveProb.map((x) => (Number.isFinite(x) ? x : 0)));
   if (!(max > 0)) return undefined;
-  return meanPositiveProb.map((x) => Math.max(minProb, Number.isFinite(x) ? x / max : minProb));
+  return meanPositiveProb.map((x, i) => (Number.isFinite(x) ? Math.max(minProb, x / max) : (current[i] as number)));
 }

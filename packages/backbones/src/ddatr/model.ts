@@ -11,7 +11,7 @@ export const DDATR_CLASSES = 14;
 
 /** Parameter-name prefixes by role. */
 export const DDATR_PREFIXES = Object.freeze({
-  frozen: ['textEncoder'],
+  frozen: ['textEncoder', 'logitAdjust'],
   // `encoder.priorNorm` is read only by `cls_head2`, so it belongs to the prior classification task.
   priorHead: ['clsHead2', 'encoder.priorNorm'],
   currentHead: ['clsHead1'],
@@ -39,6 +39,11 @@ export class DDaTRModel {
   readonly clsHead1: Linear;
   readonly clsHead2: Linear;
   readonly decoder: PromptDecoder;
+  /**
+   * Logit-adjustment base probabilities `[14]`: never trained, set by `prepare` and
+   * `onValidation`, and kept in a variable so that checkpoints (and exact resume) carry them.
+   */
+  readonly baseProbs: tf.Variable;
 
   /** Creates every variable from `config.seed`. */
   constructor(readonly config: DDaTRConfig, vocabSize: number) {
@@ -49,6 +54,7 @@ export class DDaTRModel {
     const width = this.encoder.outDim;
     this.clsHead1 = new Linear(this.store, 'clsHead1', width, DDATR_CLASSES * PROMPT_STATES);
     this.clsHead2 = new Linear(this.store, 'clsHead2', width, DDATR_CLASSES * PROMPT_STATES);
+    this.baseProbs = this.store.add('logitAdjust.baseProbs', [DDATR_CLASSES], { kind: 'ones' }, false);
     this.decoder = new PromptDecoder(this.store, 'lm', {
       vocabSize, prompts: DDATR_CLASSES, memoryDim: width, d: c.dModel, heads: c.heads, dFF: c.dFF, layers: c.decoderLayers, dropout: c.dropout,
     });
