@@ -1,26 +1,26 @@
 import { InvalidOptionError, UnknownIdError } from '@came-grad/optim-core';
 import type { BackboneAdapter, BackboneConfig, BackboneFactory } from './contract';
 import { createR2Gen, type R2GenConfig } from './r2gen/adapter';
-import { createDDaTR, type DDaTRConfig } from './ddatr/adapter';
-import { createRevtaf, type RevtafConfig } from './revtaf/adapter';
 import { createWcl, type WclConfig } from './wcl/adapter';
 import { createXProNet, type XProNetConfig } from './xpronet/adapter';
-import { createCamanet, type CamanetConfig } from './camanet/adapter';
-import { createTgrg, type TgrgConfig } from './tgrg/adapter';
-import { createPromptMRG, type PromptMRGConfig } from './promptmrg/adapter';
 import { createDcl, type DclConfig } from './dcl/adapter';
+import { createPromptMRG, type PromptMRGConfig } from './promptmrg/adapter';
+import { createCamanet, type CamanetConfig } from './camanet/adapter';
+import { createDDaTR, type DDaTRConfig } from './ddatr/adapter';
+import { createTgrg, type TgrgConfig } from './tgrg/adapter';
+import { createRevtaf, type RevtafConfig } from './revtaf/adapter';
 
-// One line per backbone. Configurations are validated by each factory.
+// One line per backbone, R2Gen first and then the paper's order. Configurations are validated by each factory.
 const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
   r2gen: (config: BackboneConfig) => createR2Gen(config as unknown as Partial<R2GenConfig> & { vocab: readonly string[] }),
-  ddatr: (config: BackboneConfig) => createDDaTR(config as unknown as Partial<DDaTRConfig> & { vocab: readonly string[] }),
-  revtaf: (config: BackboneConfig) => createRevtaf(config as unknown as Partial<RevtafConfig> & { vocab: readonly string[] }),
   wcl: (config: BackboneConfig) => createWcl(config as unknown as Partial<WclConfig> & { vocab: readonly string[] }),
   xpronet: (config: BackboneConfig) => createXProNet(config as unknown as Partial<XProNetConfig> & { vocab: readonly string[] }),
-  camanet: (config: BackboneConfig) => createCamanet(config as unknown as Partial<CamanetConfig> & { vocab: readonly string[] }),
-  tgrg: (config: BackboneConfig) => createTgrg(config as unknown as Partial<TgrgConfig> & { vocab: readonly string[] }),
-  promptmrg: (config: BackboneConfig) => createPromptMRG(config as unknown as Partial<PromptMRGConfig> & { vocab: readonly string[] }),
   dcl: (config: BackboneConfig) => createDcl(config as unknown as Partial<DclConfig> & { vocab: readonly string[] }),
+  promptmrg: (config: BackboneConfig) => createPromptMRG(config as unknown as Partial<PromptMRGConfig> & { vocab: readonly string[] }),
+  camanet: (config: BackboneConfig) => createCamanet(config as unknown as Partial<CamanetConfig> & { vocab: readonly string[] }),
+  ddatr: (config: BackboneConfig) => createDDaTR(config as unknown as Partial<DDaTRConfig> & { vocab: readonly string[] }),
+  tgrg: (config: BackboneConfig) => createTgrg(config as unknown as Partial<TgrgConfig> & { vocab: readonly string[] }),
+  revtaf: (config: BackboneConfig) => createRevtaf(config as unknown as Partial<RevtafConfig> & { vocab: readonly string[] }),
 });
 
 /** Ids of the built-in backbones, in registry order. */
