@@ -21,7 +21,7 @@ export const QUICK: Profile = Object.freeze<Profile>({
   name: 'quick',
   experiments: ['main'],
   seeds: [0],
-  run: { size: 'tiny', steps: 10, batchSize: 8, lr: 5e-4, valStudies: 16, beamSize: 1, testStudies: 40 },
+  run: { size: 'tiny', steps: 60, batchSize: 8, lr: 5e-4, valStudies: 16, beamSize: 1, testStudies: 40 },
   synth: { studies: 240, imageSize: 32, seed: 7 },
   costSteps: 6,
 });
