@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ContractError, ShapeError } from '@came-grad/optim-core';
+import { selectTasks } from '../adapter-kit/select-tasks';
+import { checkImages } from '../adapter-kit/check-images';
 import type {
   BackboneAdapter, BackboneConfig, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
@@ -15,13 +16,6 @@ export { CAMANET_DEFAULTS, type CamanetConfig };
 
 /** Registry id of {@link createCamanet}. */
 export const CAMANET_ID = 'camanet';
-
-function checkImages(images: tf.Tensor, spec: InputSpec): void {
-  const [, v, h, w, c] = images.shape;
-  if (images.rank !== 5 || v !== spec.views || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
-    throw new ShapeError('batch.images', `[B, ${spec.views}, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
-  }
-}
 
 // Names reached by lm but not by attn_mse: everything the decoder does after the probed layer's
 // attention probabilities (its values, output projection, FFN and their norm, later layers, the
@@ -91,10 +85,7 @@ class CamanetAdapter implements BackboneAdapter {
   }
 
   #selected(only: readonly string[] | undefined): Set<string> {
-    const names = this.tasks.map((t) => t.name);
-    if (only === undefined) return new Set(names);
-    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
-    return new Set(only);
+    return selectTasks(this.name, this.tasks, only);
   }
 
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ContractError, ShapeError } from '@came-grad/optim-core';
+import { ShapeError } from '@came-grad/optim-core';
+import { selectTasks } from '../adapter-kit/select-tasks';
 import type {
   BackboneAdapter, BackboneConfig, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
@@ -75,10 +76,7 @@ class DclAdapter implements BackboneAdapter {
   }
 
   #selected(only: readonly string[] | undefined): Set<string> {
-    const names = this.tasks.map((t) => t.name);
-    if (only === undefined) return new Set(names);
-    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
-    return new Set(only);
+    return selectTasks(this.name, this.tasks, only);
   }
 
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ContractError, ShapeError } from '@came-grad/optim-core';
+import { ShapeError } from '@came-grad/optim-core';
+import { selectTasks } from '../adapter-kit/select-tasks';
+import { checkImages } from '../adapter-kit/check-images';
 import type {
   BackboneAdapter, BackboneConfig, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch, ValStats,
@@ -17,13 +19,6 @@ export { DDATR_DEFAULTS, type DDaTRConfig };
 
 /** Registry id of {@link createDDaTR}. */
 export const DDATR_ID = 'ddatr';
-
-function checkImages(images: tf.Tensor, spec: InputSpec): void {
-  const [, v, h, w, c] = images.shape;
-  if (images.rank !== 5 || v !== spec.views || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
-    throw new ShapeError('batch.images', `[B, ${spec.views}, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
-  }
-}
 
 class DDaTRAdapter implements BackboneAdapter {
   readonly specificationVersion = 'v1' as const;
@@ -82,10 +77,7 @@ class DDaTRAdapter implements BackboneAdapter {
   }
 
   #selected(only: readonly string[] | undefined): Set<string> {
-    const names = this.tasks.map((t) => t.name);
-    if (only === undefined) return new Set(names);
-    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
-    return new Set(only);
+    return selectTasks(this.name, this.tasks, only);
   }
 
   prepare(corpus: Corpus): void {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ContractError, ShapeError } from '@came-grad/optim-core';
+import { selectTasks } from '../adapter-kit/select-tasks';
 import type {
   BackboneAdapter, BackboneConfig, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch, ValStats,
@@ -93,10 +94,7 @@ class PromptMRGAdapter implements BackboneAdapter {
   }
 
   #selected(only: readonly string[] | undefined): Set<string> {
-    const names = this.tasks.map((t) => t.name);
-    if (only === undefined) return new Set(names);
-    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
-    return new Set(only);
+    return selectTasks(this.name, this.tasks, only);
   }
 
   /** The shared representation: the patch tokens of the visual extractor (the only shared part). */

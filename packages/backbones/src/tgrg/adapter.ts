@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ContractError, ShapeError } from '@came-grad/optim-core';
+import { selectTasks } from '../adapter-kit/select-tasks';
+import { checkImages } from '../adapter-kit/check-images';
 import type { PlainAuxInputs } from '../batch/plain-batch';
 import type {
   BackboneAdapter, BackboneConfig, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch,
@@ -16,13 +17,6 @@ export { TGRG_DEFAULTS, type TgrgConfig };
 
 /** Registry id of {@link createTgrg}. */
 export const TGRG_ID = 'tgrg';
-
-function checkImages(images: tf.Tensor, spec: InputSpec): void {
-  const [, v, h, w, c] = images.shape;
-  if (images.rank !== 5 || v !== spec.views || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
-    throw new ShapeError('batch.images', `[B, ${spec.views}, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
-  }
-}
 
 function studyTargets(study: CorpusStudy, i: number): Float32Array {
   return study.labels14 === undefined ? new Float32Array(TOPICS) : topicTargets(study.labels14, `studies[${i}].labels14`);
@@ -97,10 +91,7 @@ class TgrgAdapter implements BackboneAdapter {
   }
 
   #selected(only: readonly string[] | undefined): Set<string> {
-    const names = this.tasks.map((t) => t.name);
-    if (only === undefined) return new Set(names);
-    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
-    return new Set(only);
+    return selectTasks(this.name, this.tasks, only);
   }
 
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ContractError, ShapeError } from '@came-grad/optim-core';
+import { ContractError } from '@came-grad/optim-core';
+import { selectTasks } from '../adapter-kit/select-tasks';
+import { checkImages } from '../adapter-kit/check-images';
 import type { PlainAuxInputs } from '../batch/plain-batch';
 import type {
   BackboneAdapter, BackboneConfig, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
@@ -18,13 +20,6 @@ export { WCL_DEFAULTS, type WclConfig };
 
 /** Registry id of {@link createWcl}. */
 export const WCL_ID = 'wcl';
-
-function checkImages(images: tf.Tensor, spec: InputSpec): void {
-  const [, v, h, w, c] = images.shape;
-  if (images.rank !== 5 || v !== spec.views || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
-    throw new ShapeError('batch.images', `[B, ${spec.views}, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
-  }
-}
 
 class WclAdapter implements BackboneAdapter {
   readonly specificationVersion = 'v1' as const;
@@ -72,10 +67,7 @@ class WclAdapter implements BackboneAdapter {
   }
 
   #selected(only: readonly string[] | undefined): Set<string> {
-    const names = this.tasks.map((t) => t.name);
-    if (only === undefined) return new Set(names);
-    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
-    return new Set(only);
+    return selectTasks(this.name, this.tasks, only);
   }
 
   prepare(corpus: Corpus): void {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ContractError, ShapeError } from '@came-grad/optim-core';
+import { selectTasks } from '../adapter-kit/select-tasks';
+import { checkImages } from '../adapter-kit/check-images';
 import type {
   BackboneAdapter, BackboneConfig, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
@@ -16,13 +17,6 @@ export { XPRONET_DEFAULTS, type XProNetConfig };
 
 /** Registry id of {@link createXProNet}. */
 export const XPRONET_ID = 'xpronet';
-
-function checkImages(images: tf.Tensor, spec: InputSpec): void {
-  const [, v, h, w, c] = images.shape;
-  if (images.rank !== 5 || v !== spec.views || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
-    throw new ShapeError('batch.images', `[B, ${spec.views}, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
-  }
-}
 
 class XProNetAdapter implements BackboneAdapter {
   readonly specificationVersion = 'v1' as const;
@@ -70,10 +64,7 @@ class XProNetAdapter implements BackboneAdapter {
   }
 
   #selected(only: readonly string[] | undefined): Set<string> {
-    const names = this.tasks.map((t) => t.name);
-    if (only === undefined) return new Set(names);
-    for (const t of only) if (!names.includes(t)) throw new ContractError('forward.only', `\`only\` should list tasks of ${this.name} (${names.join(', ')}). Found ${JSON.stringify(t)}.`);
-    return new Set(only);
+    return selectTasks(this.name, this.tasks, only);
   }
 
   /** Writes the prototypes' text halves from the training reports of each class (see {@link prototypeTextHalves}). */
