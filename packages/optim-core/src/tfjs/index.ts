@@ -9,3 +9,7 @@ export { AdamW, ADAMW_DEFAULTS } from './adamw';
 export type { AdamWOptions, AdamWGroup } from './adamw';
 export { createTensorAggregator, taskJacobian } from './tensor-aggregator';
 export type { TensorAggregator, TensorAggregateResult } from './tensor-aggregator';
+export { LossWeightedOptimizer } from './loss-weighted-optimizer';
+export type { LossWeightedOptimizerOptions, LossWeightedStepOptions, LossWeightedStepResult, LossWeightedState } from './loss-weighted-optimizer';
+export { RotoGradOptimizer, ROTOGRAD_OPTIMIZER_DEFAULTS } from './rotograd-optimizer';
+export type { RotoGradLosses, RotoGradOptimizerOptions, RotoGradStepResult, RotoGradState } from './rotograd-optimizer';
