@@ -3,6 +3,7 @@ export { runCli } from './cli';
 export type { CliIo } from './io';
 export { CliError } from './cli-error';
 export { train } from './train/train';
+export { TRAIN_OPTIMIZER_IDS } from './train/run-optimizer';
 export type { RunConfig, TrainHooks } from './train/train';
 export type { TrainOptions, TrainSummary, StepRecord, GradientMode } from './train/train-options';
 export { openTrainedRun } from './train/trained-run';

@@ -13,6 +13,12 @@ interface TrainJson {
   resumedFrom: number | null;
 }
 
+interface StepLog {
+  weights: number[] | null;
+  lossWeights: number[] | null;
+  methodInfo: Record<string, unknown> | null;
+}
+
 const root = mkdtempSync(join(tmpdir(), 'came-grad-cli-'));
 const data = join(root, 'data');
 
@@ -32,13 +38,20 @@ describe('came-grad command line', () => {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: came-grad ${command}`);
     }
+    const train = runBin(['train', '--help']).stdout;
+    for (const id of ['came-grad', 'mmpareto', 'uw', 'dwa', 'gradnorm', 'famo', 'rlw', 'rotograd']) expect(train).toContain(id);
   });
 
   it('reports bad input in one line with a non-zero exit, never a stack trace', () => {
     const cases: [string[], RegExp][] = [
       [['frobnicate'], /unknown command "frobnicate"/],
       [tinyTrainArgs(data, join(root, 'x'), ['--steps', '1']).map((a) => (a === 'r2gen' ? 'nope' : a)), /--backbone should be one of .*r2gen.*Found "nope"/],
-      [tinyTrainArgs(data, join(root, 'x'), ['--steps', '1', '--optimizer', 'sgdx']), /--optimizer should be one of .*came-grad.*Found "sgdx"/],
+      [tinyTrainArgs(data, join(root, 'x'), ['--steps', '1', '--optimizer', 'sgdx']), /--optimizer should be one of .*came-grad.*uw, dwa, gradnorm, famo, rlw, rotograd.*Found "sgdx"/],
+      [
+        tinyTrainArgs(data, join(root, 'x'), ['--steps', '1', '--optimizer', 'rotograd']).map((a) => (a === 'r2gen' ? 'tgrg' : a)),
+        /`--optimizer rotograd` needs a backbone with a shared representation \(encodeShared\): r2gen, .*revtaf\. Found `tgrg`\./,
+      ],
+      [tinyTrainArgs(data, join(root, 'x'), ['--steps', '1', '--optimizer', 'famo', '--optimizer-options', '{"lr":-1}']), /--optimizer-options: `famo.lr` should be/],
       [tinyTrainArgs(join(root, 'missing'), join(root, 'x'), ['--steps', '1']), /missing/],
       [tinyTrainArgs(data, join(root, 'x'), ['--steps', '0']), /--steps should be an integer ≥ 1/],
       [tinyTrainArgs(data, join(root, 'x'), ['--steps', '1', '--clip', 'value:-1']), /--clip should be none, value:V or norm:N/],
@@ -76,6 +89,51 @@ describe('came-grad command line', () => {
     expect(Object.keys(result.nlg)).toEqual(['bleu1', 'bleu2', 'bleu3', 'bleu4', 'meteor', 'rougeL', 'cider']);
     expect(Object.keys(result.ce)).toEqual(['macro', 'micro']);
     expect(Object.keys(result.baselines)).toEqual(['mostFrequentReport', 'allNegative']);
+  });
+
+  it('trains with the loss weightings and RotoGrad, logging λ and the method state per step', () => {
+    for (const optimizer of ['uw', 'famo', 'gradnorm', 'rotograd']) {
+      const out = join(root, `run-${optimizer}`);
+      const run = runBin([...tinyTrainArgs(data, out, ['--steps', '2', '--optimizer', optimizer]), '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const summary = lastJson<TrainJson>(run.stdout);
+      expect(summary.steps).toBe(2);
+      expect(summary.skippedSteps).toBe(0);
+      expect(Object.keys(summary.losses)).toEqual(['lm', 'cls']);
+      for (const value of Object.values(summary.losses)) expect(Number.isFinite(value), optimizer).toBe(true);
+      const log = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StepLog);
+      expect(log).toHaveLength(2);
+      for (const record of log) {
+        expect(record.weights, optimizer).toHaveLength(2);
+        expect(record.methodInfo, optimizer).not.toBeNull();
+        if (optimizer === 'rotograd') expect(record.lossWeights).toBeNull();
+        else expect(record.lossWeights).toEqual(record.weights);
+      }
+      // Each method's weights at step 0 are its documented starting point.
+      const first = log[0]?.weights ?? [];
+      if (optimizer === 'uw') expect(first).toEqual([0.5, 0.5]);
+      if (optimizer === 'gradnorm') expect(first).toEqual([1, 1]);
+      if (optimizer === 'famo') expect((first[0] as number) + (first[1] as number)).toBeCloseTo(1, 12);
+      if (optimizer === 'rotograd') expect((log[0]?.methodInfo as { alphas: number[] }).alphas).toEqual([0.5, 0.5]);
+    }
+  });
+
+  it('resumes a SIGKILLed famo run (logits and their Adam moments in the checkpoint) to exactly the uninterrupted weights', async () => {
+    const steps = ['--steps', '4', '--checkpoint-every', '1', '--optimizer', 'famo'];
+    const straight = runBin([...tinyTrainArgs(data, join(root, 'famo-straight'), steps), '--json']);
+    expect(straight.code, straight.stderr).toBe(0);
+    const killedDir = join(root, 'famo-killed');
+    const log = join(killedDir, 'log.jsonl');
+    await runBinUntilKilled(tinyTrainArgs(data, killedDir, steps), () => existsSync(log) && readFileSync(log, 'utf8').split('\n').length > 2);
+    const resumed = runBin([...tinyTrainArgs(data, killedDir, steps), '--resume', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const a = lastJson<TrainJson>(straight.stdout);
+    const b = lastJson<TrainJson>(resumed.stdout);
+    expect(b.resumedFrom).toBeGreaterThanOrEqual(1);
+    expect(b.resumedFrom).toBeLessThan(4);
+    expect(b.weightsDigest).toBe(a.weightsDigest);
+    const lambdas = (dir: string): unknown[] => readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as StepLog).lossWeights);
+    expect(lambdas(killedDir)).toEqual(lambdas(join(root, 'famo-straight')));
   });
 
   it('resumes a SIGKILLed run to exactly the weights of an uninterrupted one', async () => {

@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import { BACKBONE_IDS } from '@came-grad/backbones';
 import type { BackendRequest, BackboneConfig } from '@came-grad/backbones';
 import type { DatasetKind } from '@came-grad/datasets';
-import { AGGREGATOR_IDS, getMethod } from '@came-grad/optim-core';
 import type { ClipOption } from '@came-grad/optim-core/tfjs';
 import { CliError } from '../cli-error';
 import { numberOption, stringOption } from '../command';
 import type { Command, ParsedValues } from '../command';
 import { train } from '../train/train';
+import { TRAIN_OPTIMIZER_IDS } from '../train/run-optimizer';
 import type { ModelSize } from '../train/model-sizes';
 import type { GradientMode, TrainOptions } from '../train/train-options';
 import { ProgressBar } from '../train/progress-bar';
@@ -19,8 +19,8 @@ export const trainCommand: Command = {
   usage: '--backbone ID --optimizer ID --data DIR --out DIR [options]',
   options: {
     backbone: { type: 'string', value: 'ID', description: `backbone id (${BACKBONE_IDS.join(', ')})`, required: true },
-    optimizer: { type: 'string', value: 'ID', description: `multi-task method (${AGGREGATOR_IDS.join(', ')}); linear = the backbone's own weighted sum`, default: 'came-grad' },
-    'optimizer-options': { type: 'string', value: 'JSON', description: 'options of the method, e.g. \'{"rho":0.5,"kappa":1.5,"nu":0.2}\'' },
+    optimizer: { type: 'string', value: 'ID', description: `multi-task method (${TRAIN_OPTIMIZER_IDS.join(', ')}); linear = the backbone's own weighted sum; uw, dwa, gradnorm, famo, rlw learn loss weights; rotograd needs a backbone with encodeShared`, default: 'came-grad' },
+    'optimizer-options': { type: 'string', value: 'JSON', description: 'options of the method, e.g. \'{"rho":0.5,"kappa":1.5,"nu":0.2}\' (came-grad), \'{"lr":0.025}\' (famo), \'{"alpha":1.5,"normParameters":[…]}\' (gradnorm; default W = the shared parameters), \'{"burnIn":20,"rotationLr":0.001}\' (rotograd)' },
     data: { type: 'string', value: 'DIR', description: 'dataset in R2Gen layout (annotation.json + images/)', required: true },
     dataset: { type: 'string', value: 'KIND', description: 'synth-cxr, iu_xray or mimic_cxr', default: 'synth-cxr' },
     out: { type: 'string', value: 'DIR', description: 'run directory (run.json, checkpoint.bin, best.bin, log.jsonl)', required: true },
@@ -66,11 +66,7 @@ export const trainCommand: Command = {
 
 async function trainOptionsFrom(values: ParsedValues): Promise<TrainOptions> {
   const optimizer = stringOption(values, 'optimizer');
-  try {
-    getMethod(optimizer);
-  } catch {
-    throw new CliError(`--optimizer should be one of ${AGGREGATOR_IDS.join(', ')}. Found ${JSON.stringify(optimizer)}.`);
-  }
+  if (!TRAIN_OPTIMIZER_IDS.includes(optimizer)) throw new CliError(`--optimizer should be one of ${TRAIN_OPTIMIZER_IDS.join(', ')}. Found ${JSON.stringify(optimizer)}.`);
   const backbone = stringOption(values, 'backbone');
   if (!BACKBONE_IDS.includes(backbone)) throw new CliError(`--backbone should be one of ${BACKBONE_IDS.join(', ')}. Found ${JSON.stringify(backbone)}.`);
   const dataset = oneOf<DatasetKind>(values, 'dataset', ['synth-cxr', 'iu_xray', 'mimic_cxr']);

@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import type { BackboneAdapter } from '@came-grad/backbones';
 import { createWeighting, getMethod } from '@came-grad/optim-core';
 import type { Weighting } from '@came-grad/optim-core';
@@ -30,12 +31,12 @@ export function createRunWeighting(options: TrainOptions, adapter: BackboneAdapt
 
 /**
  * AdamW over the adapter's parameter groups (R2Gen's lr_ve/lr_ed split becomes per-group
- * learning-rate scales relative to the largest group rate), wrapped in the multi-task optimizer.
+ * learning-rate scales relative to the largest group rate): the one optimizer every method drives.
  */
-export function createRunOptimizer(options: TrainOptions, adapter: BackboneAdapter): MultiTaskOptimizer {
+export function createInnerOptimizer(options: TrainOptions, adapter: BackboneAdapter): AdamW {
   const groups = adapter.paramGroups ?? [];
   const topLr = Math.max(...groups.map((g) => g.lr), 0);
-  const inner = new AdamW({
+  return new AdamW({
     learningRate: options.lr,
     weightDecay: options.weightDecay,
     groups: groups.map((g) => ({
@@ -45,12 +46,20 @@ export function createRunOptimizer(options: TrainOptions, adapter: BackboneAdapt
       weightDecay: options.weightDecay,
     })),
   });
+}
+
+/** The variables a run trains, in the adapter's order: trainable and not frozen. */
+export function trainedVariables(adapter: BackboneAdapter): tf.Variable[] {
   const frozen = new Set((adapter.frozenParameters ?? []).map((v) => v.name));
-  const variables = adapter.parameters.map((p) => p.variable).filter((v) => v.trainable && !frozen.has(v.name));
+  return adapter.parameters.map((p) => p.variable).filter((v) => v.trainable && !frozen.has(v.name));
+}
+
+/** An aggregator's run: AdamW wrapped in the multi-task optimizer. */
+export function createAggregatorOptimizer(options: TrainOptions, adapter: BackboneAdapter): MultiTaskOptimizer {
   return new MultiTaskOptimizer({
-    inner,
+    inner: createInnerOptimizer(options, adapter),
     method: createRunWeighting(options, adapter),
-    variables,
+    variables: trainedVariables(adapter),
     paramScope: options.paramScope,
     ...(options.paramScope === 'shared' ? { sharedVariables: adapter.sharedParameters } : {}),
     clip: options.clip,

@@ -8,9 +8,15 @@ export type GradientMode = 'parameters' | 'representation';
 /** Everything `came-grad train` needs; `run.json` stores it with the vocabulary. */
 export interface TrainOptions extends RunSpec {
   readonly outDir: string;
-  /** Any optim-core aggregator id (`linear` = the backbone's own weighted sum). */
+  /**
+   * Any optim-core aggregator id (`linear` = the backbone's own weighted sum), a loss weighting
+   * (`uw`, `dwa`, `gradnorm`, `famo`, `rlw`), or `rotograd`.
+   */
   readonly optimizer: string;
-  /** Options of the method (JSON), e.g. `{ "rho": 0.5 }` for `came-grad`. */
+  /**
+   * Options of the method (JSON), e.g. `{ "rho": 0.5 }` for `came-grad`, `{ "lr": 0.025 }` for
+   * `famo`; `gradnorm` also takes `normParameters` (W), `rotograd` `burnIn`, `rotationLr`, `rotationSize`.
+   */
   readonly optimizerOptions: Readonly<Record<string, unknown>>;
   readonly steps: number;
   readonly batchSize: number;
@@ -60,12 +66,16 @@ export interface StepRecord {
   readonly losses: Record<string, number>;
   readonly taskWeights: number[];
   readonly weights: number[] | null;
+  /** λ of a loss-weighting method (`uw`, `dwa`, `gradnorm`, `famo`, `rlw`); null otherwise. */
+  readonly lossWeights: number[] | null;
   readonly skipped: string | null;
   readonly conflict: boolean | null;
   readonly energyRatio: number | null;
   readonly cosines: (number | null)[][] | null;
   readonly norms: { joint: number | null; final: number | null; rect: number | null; energized: number | null };
   readonly branch: string | null;
+  /** The per-step info of a loss weighting or RotoGrad (UW's log-variances, FAMO's z, RotoGrad's C and a_k). */
+  readonly methodInfo: Record<string, unknown> | null;
   readonly droppedTasks: string[];
   readonly ms: number;
 }

@@ -2,13 +2,13 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { deriveSeed, disposeBatch, toTrainBatch } from '@came-grad/backbones';
 import type { StepContext, TrainBatch } from '@came-grad/backbones';
 import type { BatchCursor } from '@came-grad/datasets';
-import type { MultiTaskStepResult } from '@came-grad/optim-core/tfjs';
 import { CliError } from '../cli-error';
 import { toPlainBatch } from './batch-glue';
 import { generateSplit, scoreGeneration } from './evaluate-split';
 import { meanProbabilityOnPositives } from './validation-stats';
 import { learningRateAt } from './lr-schedule';
-import { createRunOptimizer } from './optimizer-setup';
+import { createRunOptimizer } from './run-optimizer';
+import type { RunStepOutcome } from './run-optimizer';
 import {
   ensureDir, modelArrays, modelDigest, optimizerArrays, optimizerWeights, readCheckpoint, readRunConfig, restoreModel,
   runPath, writeCheckpoint, writeJsonAtomic,
@@ -31,6 +31,8 @@ interface CheckpointState {
   readonly bestValF1: number | null;
   readonly skippedSteps: number;
   readonly elapsedSeconds: number;
+  /** The method's own state (loss weightings, RotoGrad); absent or null for aggregators. */
+  readonly method?: object | null;
 }
 
 export interface TrainHooks {
@@ -85,6 +87,7 @@ async function trainLoop(session: Session, options: TrainOptions, resuming: bool
     await optimizer.setWeights(weights);
     weights.forEach((w) => w.tensor.dispose());
     state = checkpoint.state;
+    optimizer.setState(state.method ?? null);
     truncateLog(runPath(options.outDir, 'log'), state.step);
     hooks.onNotice?.(`resuming ${options.outDir} at step ${state.step}/${options.steps}`);
   }
@@ -102,7 +105,7 @@ async function trainLoop(session: Session, options: TrainOptions, resuming: bool
   });
   const saveCheckpoint = async (): Promise<void> => {
     const arrays = [...modelArrays(adapter), ...(await optimizerArrays(await optimizer.getWeights()))];
-    state = { ...state, elapsedSeconds: (Date.now() - started) / 1000 };
+    state = { ...state, elapsedSeconds: (Date.now() - started) / 1000, method: optimizer.getState() };
     writeCheckpoint(checkpointPath, { state, arrays });
   };
 
@@ -115,30 +118,21 @@ async function trainLoop(session: Session, options: TrainOptions, resuming: bool
       const step = state.step;
       const ctx: StepContext = { training: true, step, epoch, seed: deriveSeed(options.seed, `step/${step}`), commitState: false };
       const omega = adapter.tasks.map((t) => t.weightAt?.(step, epoch) ?? t.weight);
-      const active = taskNames.filter((_, i) => (omega[i] as number) > 0);
-      const activeWeights = omega.filter((w) => w > 0);
       const lr = learningRateAt({ peak: options.lr, warmupSteps: options.warmupSteps, totalSteps: options.steps, finalFraction: 0.1 }, step);
       optimizer.setLearningRate(lr);
       const tensors: TrainBatch = toTrainBatch(toPlainBatch(batch, adapter));
-      let result: MultiTaskStepResult;
+      let result: RunStepOutcome;
       try {
-        result = options.gradientMode === 'representation' && adapter.encodeShared && adapter.lossesFromShared
-          ? optimizer.step(
-            {
-              encode: () => adapter.encodeShared!(tensors, ctx),
-              heads: (z) => { const l = adapter.lossesFromShared!(z, tensors, ctx, active); return active.map((n) => l[n]!); },
-            },
-            { weights: activeWeights },
-          )
-          : optimizer.step(() => { const l = adapter.forward(tensors, ctx, active).losses; return active.map((n) => l[n]!); }, { weights: activeWeights });
+        result = optimizer.step({ adapter, batch: tensors, ctx, omega });
         if (result.applied) adapter.commitState?.(tensors, { ...ctx, commitState: true });
       } finally {
         disposeBatch(tensors);
       }
-      const record = stepRecord(step, epoch, lr, active, taskNames.filter((n) => !active.includes(n)), result, performance.now() - stepStarted);
+      const dropped = taskNames.filter((_, i) => !((omega[i] as number) > 0));
+      const record = stepRecord(step, epoch, lr, dropped, result, performance.now() - stepStarted);
       appendFileSync(runPath(options.outDir, 'log'), `${JSON.stringify(record)}\n`);
       if (result.applied) {
-        for (const name of active) (recent[name] as number[]).push(record.losses[name] as number);
+        for (const [name, value] of Object.entries(record.losses)) if (!dropped.includes(name)) (recent[name] as number[]).push(value);
         for (const list of Object.values(recent)) if (list.length > 10) list.shift();
         if (record.conflict !== null) {
           observed++;
@@ -196,16 +190,15 @@ async function validate(session: Session, options: TrainOptions, state: Checkpoi
   }
 }
 
-function stepRecord(
-  step: number, epoch: number, lr: number, active: string[], dropped: string[], result: MultiTaskStepResult, ms: number,
-): StepRecord {
+function stepRecord(step: number, epoch: number, lr: number, dropped: string[], result: RunStepOutcome, ms: number): StepRecord {
   const d = result.diagnostics;
   const info = (result.info ?? {}) as { stages?: { rectNorm?: number | null; enNorm?: number | null; branch?: string } };
   return {
     type: 'step', step, epoch, lr,
-    losses: Object.fromEntries(active.map((name, i) => [name, result.losses[i] as number])),
-    taskWeights: Array.from(result.taskWeights),
-    weights: result.weights === null ? null : Array.from(result.weights),
+    losses: result.losses,
+    taskWeights: result.taskWeights,
+    weights: result.weights,
+    lossWeights: result.lossWeights,
     skipped: result.skipped,
     conflict: d === null ? null : d.anyConflict,
     energyRatio: d === null ? null : d.energyRatio,
@@ -217,9 +210,16 @@ function stepRecord(
       energized: info.stages?.enNorm ?? null,
     },
     branch: info.stages?.branch ?? null,
+    methodInfo: result.lossWeights !== null || d === null ? methodInfoOf(result.info) : null,
     droppedTasks: dropped,
     ms: Math.round(ms * 10) / 10,
   };
+}
+
+/** The method's info as plain JSON numbers (typed arrays become arrays), for loss weightings and RotoGrad. */
+function methodInfoOf(info: object | null): Record<string, unknown> | null {
+  if (info === null) return null;
+  return Object.fromEntries(Object.entries(info).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v]));
 }
 
 /** Keeps the log records of steps before `step` (a resumed run rewrites what follows). */
