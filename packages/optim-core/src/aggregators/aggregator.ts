@@ -1,8 +1,8 @@
 import { computeStepDiagnostics } from '../diagnostics/step-diagnostics';
 import type { StageDiagnostics, StepDiagnostics } from '../diagnostics/step-diagnostics';
-import { combine } from '../gram/combine';
+import { combineWith } from '../gram/combine';
 import { gramianWith } from '../gram/gramian';
-import type { GramKernelCache } from '../gram/gramian';
+import type { KernelCache } from '../gram/wasm-kernel';
 import { toGramian } from '../gram/to-gramian';
 import type { GradientRows, Gramian, GramianLike, MethodConfig, StepContext, Weighting } from '../types';
 import { resolveTaskWeights } from './options';
@@ -57,15 +57,16 @@ export function gramianWeighted<Info extends object>(weighting: Weighting<Info>)
     const diagnostics = computeStepDiagnostics(gram, omega, out.weights, stages);
     return { weights: out.weights, info: { ...out.info, diagnostics } };
   };
-  // The Gram kernel (WebAssembly, when available) is created on first use and kept by this aggregator.
-  const kernelCache: GramKernelCache = { kernel: undefined };
+  // The D-space kernel (WebAssembly, when available) is created on first use and kept by this
+  // aggregator: both the Gram and the combination run on it.
+  const kernelCache: KernelCache = { kernel: undefined };
   return {
     id: weighting.id,
     weighting,
     aggregate(rows, ctx, options) {
       const gram = gramianWith(rows, kernelCache);
       const result = run(gram, ctx);
-      return { ...result, direction: combine(rows, result.weights, options?.out) };
+      return { ...result, direction: combineWith(rows, result.weights, options?.out, kernelCache) };
     },
     weights(gram, ctx) {
       return run(toGramian(gram), ctx);

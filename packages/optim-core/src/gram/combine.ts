@@ -1,13 +1,16 @@
 import { NonFiniteError, ShapeError } from '../errors';
 import type { GradientRows } from '../types';
 import { checkRowShape, findNonFinite } from './rows';
+import { allTyped, kernelFor, WASM_BLOCK, WASM_MAX_K } from './wasm-kernel';
+import type { KernelCache, TypedRow } from './wasm-kernel';
 
 /** Elements per cache block: the output block (8 KiB of float64) stays in L1 across all K rows. */
 const BLOCK = 1024;
 
 /**
- * The combination Σ_i w_i·rows[i] as a Float64Array(D), accumulated in float64 in task order
- * (deterministic: the same rows and weights give bitwise-identical output).
+ * The combination Σ_i w_i·rows[i] as a Float64Array(D), accumulated in float64 in task order,
+ * ((w₀g₀ + w₁g₁) + w₂g₂) + … (deterministic: the same rows and weights give bitwise-identical output,
+ * on the scalar and the WebAssembly route alike).
  *
  * Throws `ShapeError` for ragged rows or a weight vector of the wrong length, and
  * `NonFiniteError` for a non-finite weight or a non-finite entry in a row. Rows are scanned for
@@ -19,6 +22,16 @@ const BLOCK = 1024;
  * reuse one buffer across steps. It is fully overwritten; it must not alias a row.
  */
 export function combine(rows: GradientRows, weights: ArrayLike<number>, out?: Float64Array): Float64Array {
+  return combineWith(rows, weights, out, undefined);
+}
+
+/**
+ * {@link combine} with an optional per-owner kernel cache (used by aggregators): typed-array rows then
+ * go through the WebAssembly SIMD kernel from 64K entries (K·D), a one-off call from 4M.
+ */
+export function combineWith(
+  rows: GradientRows, weights: ArrayLike<number>, out: Float64Array | undefined, cache: KernelCache | undefined,
+): Float64Array {
   const { K, D } = checkRowShape(rows);
   if (weights.length !== K) throw new ShapeError('weights', `length ${K} (one per row)`, `length ${weights.length}`);
   for (let i = 0; i < K; i++) {
@@ -26,6 +39,14 @@ export function combine(rows: GradientRows, weights: ArrayLike<number>, out?: Fl
   }
   if (out !== undefined && out.length !== D) throw new ShapeError('out', `a Float64Array of length ${D}`, `length ${out.length}`);
   const dst = out ?? new Float64Array(D);
+  const kernel = K <= WASM_MAX_K && allTyped(rows) ? kernelFor(K * D, cache) : null;
+  if (kernel !== null) {
+    // WebAssembly SIMD route (wasm-kernel.ts): per block, the rows are copied in, combined on f64x2 lanes
+    // and the result block copied out, so the rows and the output each cross the memory bus once.
+    const bad = kernel.combine(rows as readonly TypedRow[], weights, D, dst);
+    if (bad >= 0) throwNonFiniteCombination(rows, dst, bad, Math.min(D, bad + WASM_BLOCK));
+    return dst;
+  }
   if (K <= 4) {
     // One pass over D: compute, store and probe in the same loop (measured about 2× faster than a
     // blocked pass plus a separate probe for K = 2).
@@ -96,8 +117,7 @@ function throwNonFiniteCombination(rows: GradientRows, dst: Float64Array, start:
 function combineBlock(
   rows: GradientRows, w: ArrayLike<number>, K: number, start: number, end: number, out: Float64Array,
 ): void {
-  // The first pass writes up to four rows (the output may hold stale values); later passes add four
-  // rows at a time: one load and one store of the output per four multiply-adds.
+  // The first pass writes up to four rows (the output may hold stale values).
   const r = (k: number) => rows[k] as ArrayLike<number>;
   const first = Math.min(K, 4);
   const r0 = r(0), w0 = w[0] as number;
@@ -115,18 +135,12 @@ function combineBlock(
       out[d] = w0 * (r0[d] as number) + w1 * (r1[d] as number) + w2 * (r2[d] as number) + w3 * (r3[d] as number);
     }
   }
+  // Later passes add two rows at a time, keeping the task-order association of the first pass
+  // (((out + v₀a₀) + v₁a₁), not out + (v₀a₀ + v₁a₁)), so the WebAssembly route matches bit for bit.
   let i = first;
-  for (; i + 3 < K; i += 4) {
-    const a0 = r(i), a1 = r(i + 1), a2 = r(i + 2), a3 = r(i + 3);
-    const v0 = w[i] as number, v1 = w[i + 1] as number, v2 = w[i + 2] as number, v3 = w[i + 3] as number;
-    for (let d = start; d < end; d++) {
-      out[d] = (out[d] as number) + (v0 * (a0[d] as number) + v1 * (a1[d] as number)
-        + v2 * (a2[d] as number) + v3 * (a3[d] as number));
-    }
-  }
   for (; i + 1 < K; i += 2) {
     const a0 = r(i), a1 = r(i + 1), v0 = w[i] as number, v1 = w[i + 1] as number;
-    for (let d = start; d < end; d++) out[d] = (out[d] as number) + (v0 * (a0[d] as number) + v1 * (a1[d] as number));
+    for (let d = start; d < end; d++) out[d] = (out[d] as number) + v0 * (a0[d] as number) + v1 * (a1[d] as number);
   }
   if (i < K) {
     const a0 = r(i), v0 = w[i] as number;

@@ -1,20 +1,7 @@
 import type { GradientRows, Gramian } from '../types';
 import { checkRowShape, throwNonFinite } from './rows';
-import { createWasmGramKernel, WASM_BLOCK, WASM_MAX_K } from './wasm-gram';
-import type { WasmGramKernel } from './wasm-gram';
-
-/**
- * Creating the WebAssembly kernel (compile + a 0.6 MB memory) costs 0.5–3 ms on the benchmark VM, so a
- * one-off `gramian` call uses it only from 4M entries (K·D); an aggregator keeps its kernel and uses it
- * from 64K entries.
- */
-const WASM_MIN_ENTRIES = 1 << 22;
-const WASM_MIN_ENTRIES_CACHED = 1 << 16;
-
-/** A holder for a kernel reused across calls, owned by one aggregator (never module-level). */
-export interface GramKernelCache {
-  kernel: WasmGramKernel | null | undefined;
-}
+import { allTyped, kernelFor, WASM_MAX_K } from './wasm-kernel';
+import type { KernelCache, TypedRow } from './wasm-kernel';
 
 /**
  * Elements per cache block. K rows × 1024 float32 = 4 KiB per row, so even K = 8 keeps every
@@ -38,12 +25,13 @@ export function gramian(rows: GradientRows): Gramian {
 }
 
 /** {@link gramian} with an optional per-owner kernel cache (used by aggregators). */
-export function gramianWith(rows: GradientRows, cache: GramKernelCache | undefined): Gramian {
+export function gramianWith(rows: GradientRows, cache: KernelCache | undefined): Gramian {
   const { K, D } = checkRowShape(rows);
   const out = new Float64Array(K * K);
-  const kernel = K <= WASM_MAX_K && rows.every(isTypedArray) ? kernelFor(K * D, cache) : null;
+  const kernel = K <= WASM_MAX_K && allTyped(rows) ? kernelFor(K * D, cache) : null;
   if (kernel !== null) {
-    accumulateWasm(rows as readonly TypedRow[], K, D, kernel, out);
+    // WebAssembly SIMD route (wasm-kernel.ts): 2×2 tiles of f64x2 dot products over cache-sized blocks.
+    kernel.gram(rows as readonly TypedRow[], D, out);
   } else {
     for (let start = 0; start < D; start += BLOCK) {
       const end = Math.min(D, start + BLOCK);
@@ -61,42 +49,6 @@ export function gramianWith(rows: GradientRows, cache: GramKernelCache | undefin
     }
   }
   return { rows: K, cols: K, data: out } as Gramian;
-}
-
-type TypedRow = Float32Array | Float64Array;
-
-function kernelFor(entries: number, cache: GramKernelCache | undefined): WasmGramKernel | null {
-  if (cache === undefined) return entries >= WASM_MIN_ENTRIES ? createWasmGramKernel() : null;
-  if (entries < WASM_MIN_ENTRIES_CACHED) return null;
-  if (cache.kernel === undefined) cache.kernel = createWasmGramKernel();
-  return cache.kernel;
-}
-
-function isTypedArray(row: ArrayLike<number>): boolean {
-  return row instanceof Float32Array || row instanceof Float64Array;
-}
-
-/**
- * WebAssembly SIMD route: each block of every row is converted to float64 in the module's memory
- * (one typed-array copy, which also does the float32 → float64 widening), then all upper-triangle dot
- * products of the block run on f64x2 lanes. Blocks are zero-padded to a multiple of 4 entries.
- */
-function accumulateWasm(rows: readonly TypedRow[], K: number, D: number, kernel: WasmGramKernel, out: Float64Array): void {
-  const buf = kernel.rows;
-  kernel.out.fill(0);
-  for (let start = 0; start < D; start += WASM_BLOCK) {
-    const end = Math.min(D, start + WASM_BLOCK);
-    const n = end - start;
-    const padded = (n + 3) & ~3;
-    for (let r = 0; r < K; r++) {
-      buf.set((rows[r] as TypedRow).subarray(start, end), r * WASM_BLOCK);
-      if (padded > n) buf.fill(0, r * WASM_BLOCK + n, r * WASM_BLOCK + padded);
-    }
-    kernel.dots(K, padded);
-  }
-  for (let i = 0; i < K; i++) {
-    for (let j = i; j < K; j++) out[i * K + j] = kernel.out[i * K + j] as number;
-  }
 }
 
 /** Adds the block [start, end) of every upper-triangle dot product into `out` (row-major K×K). */
