@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { BACKBONE_IDS } from '@came-grad/backbones';
 import type { BackendRequest } from '@came-grad/backbones';
 import { generateSynthCxr } from '@came-grad/datasets';
+import { TRAIN_OPTIMIZER_IDS } from '@came-grad/cli';
 import { AGGREGATOR_IDS } from '@came-grad/optim-core';
 import { EXPERIMENT_NAMES, MAIN_BACKBONES, experimentCells } from './experiments';
 import { expandGrid, parseShard, shardRuns } from './grid';
@@ -107,7 +108,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
   };
   const pick = { optimizers: 'revtaf', ablation: ['promptmrg', 'ddatr'], sensitivity: 'revtaf', cost: 'revtaf', costSteps: profile.costSteps };
   const cells = experiments.map((name) => ({ name, cells: experimentCells(name, backbones, AGGREGATOR_IDS, pick) }));
-  const fullGrid = expandGrid(cells, base, seeds, { backbones: BACKBONE_IDS, optimizers: AGGREGATOR_IDS });
+  const fullGrid = expandGrid(cells, base, seeds, { backbones: BACKBONE_IDS, optimizers: TRAIN_OPTIMIZER_IDS });
   const grid: GridRun[] = values.shard === undefined ? fullGrid : shardRuns(fullGrid, parseShard(values.shard));
   writeGrid(outDir, grid);
 

@@ -11,8 +11,8 @@ export const MAIN_BACKBONES = Object.freeze(['r2gen', ...PAPER_BACKBONES]) as re
 
 /**
  * The paper's Table 3 comparison (mtl-methods.md §5) plus the project's extra comparators, in the
- * paper's order. Ids follow optim-core: aggregators, then the scalarizers (`uw`, `gradnorm`,
- * `famo`) and `rotograd`, which `came-grad train` does not run yet and are reported as such.
+ * paper's order. Ids are `came-grad train --optimizer` ids: optim-core's aggregators, its loss
+ * weightings (`uw`, `gradnorm`, `famo`) and `rotograd` (on the backbone's shared representation).
  */
 export const OPTIMIZER_COMPARISON = Object.freeze([
   'linear', 'uw', 'gradnorm', 'cagrad', 'rotograd', 'famo', 'mmpareto', 'pcgrad', 'mgda', 'imtl-g', 'nash-mtl', 'aligned-mtl', 'upgrad', 'came-grad',

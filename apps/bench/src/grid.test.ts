@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { experimentCells } from './experiments';
+import { TRAIN_OPTIMIZER_IDS } from '@came-grad/cli';
+import { OPTIMIZER_COMPARISON, experimentCells } from './experiments';
 import { canonicalJson, expandGrid, fnv1a, parseShard, shardRuns } from './grid';
 
 const base = {
@@ -31,11 +32,15 @@ describe('grid', () => {
     expect(grid[0]?.id).toMatch(/^r2gen-came-grad-s0-[0-9a-f]{8}$/);
   });
 
-  it('marks comparators the cli cannot train yet as not available', () => {
-    const grid = expandGrid([{ name: 'optimizers', cells: experimentCells('optimizers', [], [], pick) }], base, [0], { backbones: ['revtaf'], optimizers: ['linear', 'came-grad'] });
+  it('the optimizers experiment: all 14 comparators train through the cli; an optimizer it lacks is marked', () => {
+    const cells = [{ name: 'optimizers', cells: experimentCells('optimizers', [], [], pick) }];
+    const grid = expandGrid(cells, base, [0], { backbones: ['revtaf'], optimizers: TRAIN_OPTIMIZER_IDS });
     expect(grid).toHaveLength(14);
-    expect(grid.filter((g) => g.unavailable === null).map((g) => g.variant).sort()).toEqual(['came-grad', 'linear']);
-    expect(grid.find((g) => g.variant === 'uw')?.unavailable).toMatch(/optimizer uw is not supported by `came-grad train`/);
+    expect(grid.filter((g) => g.unavailable !== null)).toEqual([]);
+    expect(grid.map((g) => g.variant).sort()).toEqual([...OPTIMIZER_COMPARISON].sort());
+    expect(OPTIMIZER_COMPARISON.filter((o) => !TRAIN_OPTIMIZER_IDS.includes(o))).toEqual([]);
+    const partial = expandGrid(cells, base, [0], { backbones: ['revtaf'], optimizers: ['linear', 'came-grad'] });
+    expect(partial.find((g) => g.variant === 'uw')?.unavailable).toMatch(/optimizer uw is not supported by `came-grad train`/);
   });
 
   it('ablation and sensitivity cells carry the stage switches and swept values', () => {

@@ -66,8 +66,8 @@ export interface StepRecord {
   readonly losses: Record<string, number>;
   readonly taskWeights: number[];
   readonly weights: number[] | null;
-  /** λ of a loss-weighting method (`uw`, `dwa`, `gradnorm`, `famo`, `rlw`); null otherwise. */
-  readonly lossWeights: number[] | null;
+  /** λ of a loss-weighting method (`uw`, `dwa`, `gradnorm`, `famo`, `rlw`); null otherwise (absent in logs of older versions). */
+  readonly lossWeights?: number[] | null;
   readonly skipped: string | null;
   readonly conflict: boolean | null;
   readonly energyRatio: number | null;
@@ -75,7 +75,7 @@ export interface StepRecord {
   readonly norms: { joint: number | null; final: number | null; rect: number | null; energized: number | null };
   readonly branch: string | null;
   /** The per-step info of a loss weighting or RotoGrad (UW's log-variances, FAMO's z, RotoGrad's C and a_k). */
-  readonly methodInfo: Record<string, unknown> | null;
+  readonly methodInfo?: Record<string, unknown> | null;
   readonly droppedTasks: string[];
   readonly ms: number;
 }
