@@ -2,15 +2,19 @@
  * optim-core benchmark (not a test): `pnpm --filter @came-grad/optim-core bench`.
  * (a) µs per exact CAGrad/CAME-Grad dual solve for K = 2, 3, 5, 8;
  * (b) for K ∈ {2, 4, 8}, D ∈ {1e5, 1e6, 1e7} float32 rows: Gram alone and a full CAME-Grad
- *     `aggregate`, as GB/s of gradient data read and as a ratio to a plain copy of the same K·D
- *     floats, all measured in this run. Prints Markdown tables.
+ *     `aggregate`, as GB/s of gradient data read, as a ratio to a plain copy of the same K·D floats,
+ *     and as a ratio to numpy/BLAS float32 (`J @ J.T`, `w @ J`) timed by one python3 process
+ *     (bench/numpy_times.py) in rounds interleaved with ours; all measured in this run. Prints
+ *     Markdown tables.
  */
 import os from 'node:os';
 import { createAggregator } from '../src/aggregators/registry';
 import { solveCAGradDual } from '../src/gram/cagrad-dual';
-import { gramian } from '../src/gram/gramian';
+import { gramian, gramianWith } from '../src/gram/gramian';
+import type { KernelCache } from '../src/gram/wasm-kernel';
 import { normalizeGramian } from '../src/gram/normalize';
 import { randomJacobian, seededUniform } from '../src/testing/random-matrix';
+import { NumpyTimer } from './numpy-timer';
 
 /** Best (minimum) and median wall time in ms over `rounds` runs of `fn`. */
 function time(fn: () => void, rounds: number): { best: number; median: number } {
@@ -56,13 +60,22 @@ function dualSolves(): void {
   }
 }
 
-function throughput(): void {
-  console.log('\n### (b) Gram and aggregate on float32 rows (best of interleaved rounds; ratio = time / plain copy of K·D floats)\n');
-  console.log('| K | D | copy ms | Gram ms | Gram GB/s | Gram ÷ copy | aggregate ms | aggregate GB/s | aggregate ÷ copy | aggregate, fresh output ms | fresh ÷ copy |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+/** Best and median of a list of times. */
+function stats(t: number[]): { best: number; median: number } {
+  const s = [...t].sort((a, b) => a - b);
+  return { best: s[0] as number, median: s[Math.floor(s.length / 2)] as number };
+}
+
+async function throughput(numpy: NumpyTimer | null): Promise<void> {
+  console.log('\n### (b) Gram and aggregate on float32 rows (interleaved rounds; ms as best / median; ratios of the best, median in brackets)\n');
+  console.log(`Load average at the start of (b): ${loadAverage()}. ${numpy === null ? '' : `Reference: ${numpy.description}.`}\n`);
+  console.log('| K | D | copy ms | Gram ms | Gram GB/s | Gram ÷ copy | aggregate ms | aggregate GB/s | aggregate ÷ copy '
+    + '| numpy G ms | numpy w@J ms | Gram ÷ numpy G | aggregate ÷ numpy (G + w@J) | aggregate, fresh output ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const K of [2, 4, 8]) {
     for (const D of [1e5, 1e6, 1e7]) {
-      const u = seededUniform(K * 7919 + D);
+      const seed = K * 7919 + D;
+      const u = seededUniform(seed);
       const rows = Array.from({ length: K }, () => {
         const a = new Float32Array(D);
         for (let d = 0; d < D; d++) a[d] = 2 * u() - 1;
@@ -71,30 +84,59 @@ function throughput(): void {
       const dst = Array.from({ length: K }, () => new Float32Array(D));
       const out = new Float64Array(D);
       const agg = createAggregator('came-grad', { weights: Array.from({ length: K }, (_, i) => 1 + i) });
-      const rounds = D >= 1e7 ? 5 : D >= 1e6 ? 9 : 25;
+      // The Gram alone on a kept kernel, as an aggregator forms it (a one-off gramian() call also compiles).
+      const cache: KernelCache = { kernel: undefined };
+      const rounds = D >= 1e7 ? 9 : D >= 1e6 ? 11 : 25;
       // Touch every buffer once so that page faults are not billed to the first timed run.
       for (const r of dst) r.fill(0);
       out.fill(0);
-      gramian(rows);
+      gramianWith(rows, cache);
       agg.aggregate(rows, undefined, { out });
-      // Interleaved rounds (copy, Gram, aggregate, copy, ...) so that load from other processes on a
-      // shared machine hits all three alike; the best round of each is reported.
-      let copy = Infinity, gram = Infinity, aggr = Infinity;
+      await numpy?.setup(K, D, seed);
+      // Interleaved rounds (copy, Gram, aggregate, numpy, copy, ...) so that load from other processes on a
+      // shared machine hits all of them alike.
+      const copy: number[] = [], gram: number[] = [], aggr: number[] = [], npGram: number[] = [], npComb: number[] = [];
       for (let r = 0; r < rounds; r++) {
-        copy = Math.min(copy, time(() => { for (let i = 0; i < K; i++) dst[i]!.set(rows[i]!); }, 1).best);
-        gram = Math.min(gram, time(() => { gramian(rows); }, 1).best);
-        aggr = Math.min(aggr, time(() => { agg.aggregate(rows, undefined, { out }); }, 1).best);
+        copy.push(time(() => { for (let i = 0; i < K; i++) dst[i]!.set(rows[i]!); }, 1).best);
+        gram.push(time(() => { gramianWith(rows, cache); }, 1).best);
+        aggr.push(time(() => { agg.aggregate(rows, undefined, { out }); }, 1).best);
+        if (numpy !== null) {
+          const n = await numpy.round();
+          npGram.push(n.gram);
+          npComb.push(n.combine);
+        }
       }
       const fresh = time(() => { agg.aggregate(rows); }, D >= 1e7 ? 1 : 3).best;
-      const gb = (ms: number) => ((K * D * 4) / (ms * 1e6)).toFixed(2);
-      console.log(`| ${K} | ${D.toExponential(0)} | ${copy.toFixed(2)} | ${gram.toFixed(2)} | ${gb(gram)} | ${(gram / copy).toFixed(1)} | `
-        + `${aggr.toFixed(2)} | ${gb(aggr)} | ${(aggr / copy).toFixed(1)} | ${fresh.toFixed(2)} | ${(fresh / copy).toFixed(1)} |`);
+      const c = stats(copy), g = stats(gram), a = stats(aggr);
+      const ms = (x: { best: number; median: number }) => `${x.best.toFixed(2)} / ${x.median.toFixed(2)}`;
+      const gb = (t: number) => ((K * D * 4) / (t * 1e6)).toFixed(2);
+      const ratio = (x: { best: number; median: number }, y: { best: number; median: number }) =>
+        `${(x.best / y.best).toFixed(1)} (${(x.median / y.median).toFixed(1)})`;
+      let npCells = '– | – | – | –';
+      if (numpy !== null) {
+        const ng = stats(npGram), nc = stats(npComb);
+        const both = stats(npGram.map((t, i) => t + (npComb[i] as number)));
+        npCells = `${ms(ng)} | ${ms(nc)} | ${ratio(g, ng)} | ${ratio(a, both)}`;
+      }
+      console.log(`| ${K} | ${D.toExponential(0)} | ${ms(c)} | ${ms(g)} | ${gb(g.best)} | ${ratio(g, c)} | `
+        + `${ms(a)} | ${gb(a.best)} | ${ratio(a, c)} | ${npCells} | ${fresh.toFixed(2)} |`);
     }
   }
+  console.log(`\nLoad average at the end of (b): ${loadAverage()}.`);
+}
+
+function loadAverage(): string {
+  return os.loadavg().map((l) => l.toFixed(1)).join(', ');
 }
 
 const started = performance.now();
 console.log(`## @came-grad/optim-core benchmark\n\nMachine: ${machine()}`);
+const numpy = await NumpyTimer.start();
+if ('reason' in numpy) console.log(`\nnumpy column skipped: ${numpy.reason}.`);
 dualSolves();
-throughput();
+try {
+  await throughput('timer' in numpy ? numpy.timer : null);
+} finally {
+  if ('timer' in numpy) await numpy.timer.stop();
+}
 console.log(`\nTotal bench time ${((performance.now() - started) / 1000).toFixed(1)} s.`);

@@ -1,8 +1,13 @@
 /**
  * The WebAssembly binary encoding used by the hand-assembled D-space kernel (wasm-kernel.ts): the few
- * instructions it needs, as byte arrays, and a module writer. Hand assembly keeps the package free of a
- * toolchain, a build step and a runtime download; the kernel is a few hundred bytes.
+ * instructions it needs, and a module writer. Hand assembly keeps the package free of a toolchain, a
+ * build step and a runtime download; the kernel is about 6 KB. Code is built as nested arrays and
+ * flattened once per function: spreading at every level made building the module cost 30–50 ms, longer
+ * than compiling it.
  */
+
+/** Instruction bytes, nested arbitrarily (flattened when the module is written). */
+export type Code = number | readonly Code[];
 
 /** Value types. */
 export const I32 = 0x7f;
@@ -38,45 +43,44 @@ export function uleb(n: number): number[] {
   return out;
 }
 
-const simd = (opcode: number, ...imm: number[]): number[] => [0xfd, ...uleb(opcode), ...imm];
+const simd = (opcode: number, ...imm: Code[]): Code => [0xfd, uleb(opcode), imm];
 
 /**
  * Instructions, each as its bytes. Memory instructions take the static byte offset of their memarg
  * (the kernel's fixed layout is expressed through these offsets rather than address arithmetic).
  */
 export const op = {
-  get: (l: number) => [0x20, ...uleb(l)],
-  set: (l: number) => [0x21, ...uleb(l)],
-  tee: (l: number) => [0x22, ...uleb(l)],
-  i32: (v: number) => [0x41, ...sleb(v)],
+  get: (l: number): Code => [0x20, uleb(l)],
+  set: (l: number): Code => [0x21, uleb(l)],
+  tee: (l: number): Code => [0x22, uleb(l)],
+  i32: (v: number): Code => [0x41, sleb(v)],
   add: [0x6a],
   mul: [0x6c],
   shl: [0x74],
   geU: [0x4f],
-  f64Load: (offset: number) => [0x2b, 3, ...uleb(offset)],
-  f64Store: (offset: number) => [0x39, 3, ...uleb(offset)],
+  f64Load: (offset: number): Code => [0x2b, 3, uleb(offset)],
+  f64Store: (offset: number): Code => [0x39, 3, uleb(offset)],
   f64Add: [0xa0],
   f64Ne: [0x62],
-  load: (offset: number) => simd(0x00, 4, ...uleb(offset)),
-  store: (offset: number) => simd(0x0b, 4, ...uleb(offset)),
+  load: (offset: number) => simd(0x00, 4, uleb(offset)),
+  store: (offset: number) => simd(0x0b, 4, uleb(offset)),
   /** v128.const with the same 8 little-endian bytes in both 64-bit lanes. */
-  const64: (bytes: readonly number[]) => simd(0x0c, ...bytes, ...bytes),
-  shuffle: (lanes: readonly number[]) => simd(0x0d, ...lanes),
+  const64: (bytes: readonly number[]) => simd(0x0c, bytes, bytes),
+  shuffle: (lanes: readonly number[]) => simd(0x0d, lanes),
   splat: simd(0x14),
   lane: (l: number) => simd(0x21, l),
   promoteLow: simd(0x5f),
   fAdd: simd(0xf0),
   fMul: simd(0xf2),
-  block: (body: readonly number[]) => [0x02, 0x40, ...body, 0x0b],
-  loop: (body: readonly number[]) => [0x03, 0x40, ...body, 0x0b],
-  ifElse: (then: readonly number[], otherwise: readonly number[]) => [0x04, 0x40, ...then, 0x05, ...otherwise, 0x0b],
-  br: (depth: number) => [0x0c, depth],
-  brIf: (depth: number) => [0x0d, depth],
+  block: (body: Code): Code => [0x02, 0x40, body, 0x0b],
+  loop: (body: Code): Code => [0x03, 0x40, body, 0x0b],
+  br: (depth: number): Code => [0x0c, depth],
+  brIf: (depth: number): Code => [0x0d, depth],
 } as const;
 
 /** `block { loop { if (cond) break; body; continue } }`: `cond` leaves an i32 on the stack. */
-export function whileNot(cond: readonly number[], body: readonly number[]): number[] {
-  return op.block(op.loop([...cond, ...op.brIf(1), ...body, ...op.br(0)]));
+export function whileNot(cond: Code, body: Code): Code {
+  return op.block(op.loop([cond, op.brIf(1), body, op.br(0)]));
 }
 
 /** One exported function: parameter and result types, extra locals (type per local), body. */
@@ -85,19 +89,25 @@ export interface WasmFunction {
   readonly params: readonly number[];
   readonly results: readonly number[];
   readonly locals: readonly number[];
-  readonly body: readonly number[];
+  readonly body: Code;
 }
 
-function vec(items: readonly (readonly number[])[]): number[] {
-  return [...uleb(items.length), ...items.flat()];
+function flat(code: Code, out: number[] = []): number[] {
+  if (typeof code === 'number') out.push(code);
+  else for (const c of code) flat(c, out);
+  return out;
+}
+
+function vec(items: readonly Code[]): number[] {
+  return flat([uleb(items.length), items]);
 }
 
 function section(id: number, body: readonly number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
+  return flat([id, uleb(body.length), body]);
 }
 
 function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+  return flat([uleb(s.length), Array.from(s, (c) => c.charCodeAt(0))]);
 }
 
 function localGroups(types: readonly number[]): number[][] {
@@ -107,26 +117,26 @@ function localGroups(types: readonly number[]): number[][] {
     if (last !== undefined && last[1] === t) last[0] = (last[0] as number) + 1;
     else groups.push([1, t]);
   }
-  return groups.map(([count, t]) => [...uleb(count as number), t as number]);
+  return groups.map(([count, t]) => flat([uleb(count as number), t as number]));
 }
 
 /** A module with one memory of `pages` 64 KiB pages exported as `mem`, and the given functions. */
 export function wasmModule(pages: number, funcs: readonly WasmFunction[]): Uint8Array {
-  const types = funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
+  const types = funcs.map((f) => [0x60, vec(f.params), vec(f.results)]);
   const exports = [
-    [...name('mem'), 0x02, 0],
-    ...funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]),
+    [name('mem'), 0x02, 0],
+    ...funcs.map((f, i) => [name(f.name), 0x00, uleb(i)]),
   ];
   const bodies = funcs.map((f) => {
-    const body = [...vec(localGroups(f.locals)), ...f.body, 0x0b];
-    return [...uleb(body.length), ...body];
+    const body = flat([vec(localGroups(f.locals)), f.body, 0x0b]);
+    return [uleb(body.length), body];
   });
-  return new Uint8Array([
+  return Uint8Array.from(flat([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(3, vec(funcs.map((_, i) => uleb(i)))),
-    ...section(5, [1, 0x00, ...uleb(pages)]),
-    ...section(7, vec(exports)),
-    ...section(10, vec(bodies)),
-  ]);
+    section(1, vec(types)),
+    section(3, vec(funcs.map((_, i) => uleb(i)))),
+    section(5, [1, 0x00, ...uleb(pages)]),
+    section(7, vec(exports)),
+    section(10, vec(bodies)),
+  ]));
 }

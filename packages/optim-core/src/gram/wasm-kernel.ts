@@ -1,5 +1,5 @@
 import { F64, I32, V128, op, wasmModule, whileNot } from './wasm-bytes';
-import type { WasmFunction } from './wasm-bytes';
+import type { Code, WasmFunction } from './wasm-bytes';
 
 /**
  * WebAssembly SIMD kernel for the two D-space passes of an aggregation: the Gram matrix of typed-array
@@ -167,23 +167,23 @@ const HIGH_TO_LOW = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 const ZERO = op.const64([0, 0, 0, 0, 0, 0, 0, 0]);
 
 /** Pushes base + (row << shift), the byte address of a row block. */
-function rowAddress(rowLocal: number, shift: number, base: number): number[] {
-  return [...op.get(rowLocal), ...op.i32(shift), ...op.shl, ...op.i32(base), ...op.add];
+function rowAddress(rowLocal: number, shift: number, base: number): Code {
+  return [op.get(rowLocal), op.i32(shift), op.shl, op.i32(base), op.add];
 }
 
 /** widen(r, n): float64 row block r = the float32 row block r, n a multiple of 4. */
 function widenFn(): WasmFunction {
   const [r, n, src, dst, end, v] = [0, 1, 2, 3, 4, 5];
   const body = [
-    ...rowAddress(r, ROW32_SHIFT, F32_BASE), ...op.tee(src),
-    ...op.get(n), ...op.i32(2), ...op.shl, ...op.add, ...op.set(end),
-    ...rowAddress(r, ROW64_SHIFT, F64_BASE), ...op.set(dst),
-    ...whileNot([...op.get(src), ...op.get(end), ...op.geU], [
-      ...op.get(dst), ...op.get(src), ...op.load(0), ...op.tee(v), ...op.promoteLow, ...op.store(0),
+    rowAddress(r, ROW32_SHIFT, F32_BASE), op.tee(src),
+    op.get(n), op.i32(2), op.shl, op.add, op.set(end),
+    rowAddress(r, ROW64_SHIFT, F64_BASE), op.set(dst),
+    whileNot([op.get(src), op.get(end), op.geU], [
+      op.get(dst), op.get(src), op.load(0), op.tee(v), op.promoteLow, op.store(0),
       // promote_low widens lanes 0–1: move lanes 2–3 down and widen them the same way.
-      ...op.get(dst), ...op.get(v), ...op.get(v), ...op.shuffle(HIGH_TO_LOW), ...op.promoteLow, ...op.store(16),
-      ...op.get(src), ...op.i32(16), ...op.add, ...op.set(src),
-      ...op.get(dst), ...op.i32(32), ...op.add, ...op.set(dst),
+      op.get(dst), op.get(v), op.get(v), op.shuffle(HIGH_TO_LOW), op.promoteLow, op.store(16),
+      op.get(src), op.i32(16), op.add, op.set(src),
+      op.get(dst), op.i32(32), op.add, op.set(dst),
     ]),
   ];
   return { name: 'widen', params: [I32, I32], results: [], locals: [I32, I32, I32, V128], body };
@@ -200,41 +200,41 @@ function dotsFn(): WasmFunction {
   const [Ke, n, i, j, p, q, end, o] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [a00, a01, a10, a11, x0, x1, y0, y1] = [8, 9, 10, 11, 12, 13, 14, 15];
   const mac = (a: number, x: number, y: number) => [
-    ...op.get(a), ...op.get(x), ...op.get(y), ...op.fMul, ...op.fAdd, ...op.set(a),
+    op.get(a), op.get(x), op.get(y), op.fMul, op.fAdd, op.set(a),
   ];
   // gram[o + off] += lane 0 + lane 1 of the accumulator.
   const flush = (a: number, off: number) => [
-    ...op.get(o), ...op.get(o), ...op.f64Load(GRAM_BASE + off),
-    ...op.get(a), ...op.lane(0), ...op.get(a), ...op.lane(1), ...op.f64Add, ...op.f64Add, ...op.f64Store(GRAM_BASE + off),
+    op.get(o), op.get(o), op.f64Load(GRAM_BASE + off),
+    op.get(a), op.lane(0), op.get(a), op.lane(1), op.f64Add, op.f64Add, op.f64Store(GRAM_BASE + off),
   ];
   const tile = [
-    ...rowAddress(i, ROW64_SHIFT, F64_BASE), ...op.tee(p),
-    ...op.get(n), ...op.i32(3), ...op.shl, ...op.add, ...op.set(end),
-    ...rowAddress(j, ROW64_SHIFT, F64_BASE), ...op.set(q),
-    ...[a00, a01, a10, a11].flatMap((a) => [...ZERO, ...op.set(a)]),
-    ...whileNot([...op.get(p), ...op.get(end), ...op.geU], [
-      ...op.get(p), ...op.load(0), ...op.set(x0),
-      ...op.get(p), ...op.load(F64_ROW), ...op.set(x1),
-      ...op.get(q), ...op.load(0), ...op.set(y0),
-      ...op.get(q), ...op.load(F64_ROW), ...op.set(y1),
-      ...mac(a00, x0, y0), ...mac(a01, x0, y1), ...mac(a10, x1, y0), ...mac(a11, x1, y1),
-      ...op.get(p), ...op.i32(16), ...op.add, ...op.set(p),
-      ...op.get(q), ...op.i32(16), ...op.add, ...op.set(q),
+    rowAddress(i, ROW64_SHIFT, F64_BASE), op.tee(p),
+    op.get(n), op.i32(3), op.shl, op.add, op.set(end),
+    rowAddress(j, ROW64_SHIFT, F64_BASE), op.set(q),
+    [a00, a01, a10, a11].map((a) => [ZERO, op.set(a)]),
+    whileNot([op.get(p), op.get(end), op.geU], [
+      op.get(p), op.load(0), op.set(x0),
+      op.get(p), op.load(F64_ROW), op.set(x1),
+      op.get(q), op.load(0), op.set(y0),
+      op.get(q), op.load(F64_ROW), op.set(y1),
+      mac(a00, x0, y0), mac(a01, x0, y1), mac(a10, x1, y0), mac(a11, x1, y1),
+      op.get(p), op.i32(16), op.add, op.set(p),
+      op.get(q), op.i32(16), op.add, op.set(q),
     ]),
-    ...op.get(i), ...op.get(Ke), ...op.mul, ...op.get(j), ...op.add, ...op.i32(3), ...op.shl, ...op.set(o),
-    ...flush(a00, 0), ...flush(a01, 8),
-    ...op.get(o), ...op.get(Ke), ...op.i32(3), ...op.shl, ...op.add, ...op.set(o),
-    ...flush(a10, 0), ...flush(a11, 8),
+    op.get(i), op.get(Ke), op.mul, op.get(j), op.add, op.i32(3), op.shl, op.set(o),
+    flush(a00, 0), flush(a01, 8),
+    op.get(o), op.get(Ke), op.i32(3), op.shl, op.add, op.set(o),
+    flush(a10, 0), flush(a11, 8),
   ];
   const body = [
-    ...op.i32(0), ...op.set(i),
-    ...whileNot([...op.get(i), ...op.get(Ke), ...op.geU], [
-      ...op.get(i), ...op.set(j),
-      ...whileNot([...op.get(j), ...op.get(Ke), ...op.geU], [
-        ...tile,
-        ...op.get(j), ...op.i32(2), ...op.add, ...op.set(j),
+    op.i32(0), op.set(i),
+    whileNot([op.get(i), op.get(Ke), op.geU], [
+      op.get(i), op.set(j),
+      whileNot([op.get(j), op.get(Ke), op.geU], [
+        tile,
+        op.get(j), op.i32(2), op.add, op.set(j),
       ]),
-      ...op.get(i), ...op.i32(2), ...op.add, ...op.set(i),
+      op.get(i), op.i32(2), op.add, op.set(i),
     ]),
   ];
   return { name: 'dots', params: [I32, I32], results: [], locals: [...Array<number>(6).fill(I32), ...Array<number>(8).fill(V128)], body };
@@ -259,39 +259,39 @@ function combineFn(m: number, first: boolean, wide: boolean): WasmFunction {
   const sum = 10 + m;
   const fresh = (r: number) => first && r === 0;
   // acc = acc + w·value, or acc = w·value for the first row of the first pass.
-  const term = (r: number, acc: number, value: readonly number[]) => [
-    ...(fresh(r) ? [] : op.get(acc)), ...op.get(w(r)), ...value, ...op.fMul, ...(fresh(r) ? [] : op.fAdd), ...op.set(acc),
+  const term = (r: number, acc: number, value: Code) => [
+    (fresh(r) ? [] : op.get(acc)), op.get(w(r)), value, op.fMul, (fresh(r) ? [] : op.fAdd), op.set(acc),
   ];
   const row = (r: number) => wide
     ? [
-      ...term(r, lo, [...op.get(src), ...op.load(F64_BASE + r * F64_ROW)]),
-      ...term(r, hi, [...op.get(src), ...op.load(F64_BASE + r * F64_ROW + 16)]),
+      term(r, lo, [op.get(src), op.load(F64_BASE + r * F64_ROW)]),
+      term(r, hi, [op.get(src), op.load(F64_BASE + r * F64_ROW + 16)]),
     ]
     : [
-      ...op.get(src), ...op.load(F32_BASE + r * F32_ROW), ...op.set(x),
-      ...term(r, lo, [...op.get(x), ...op.promoteLow]),
-      ...term(r, hi, [...op.get(x), ...op.get(x), ...op.shuffle(HIGH_TO_LOW), ...op.promoteLow]),
+      op.get(src), op.load(F32_BASE + r * F32_ROW), op.set(x),
+      term(r, lo, [op.get(x), op.promoteLow]),
+      term(r, hi, [op.get(x), op.get(x), op.shuffle(HIGH_TO_LOW), op.promoteLow]),
     ];
-  const probe = (v: number, p: number) => [...op.get(p), ...op.get(v), ...ZERO, ...op.fMul, ...op.fAdd, ...op.set(p)];
+  const probe = (v: number, p: number) => [op.get(p), op.get(v), ZERO, op.fMul, op.fAdd, op.set(p)];
   // src walks the first row's block (relative to the area base, which is in each load's offset).
   const step = wide ? 32 : 16;
   const body = [
-    ...Array.from({ length: m }, (_, r) => [
-      ...op.get(k0), ...op.i32(3), ...op.shl, ...op.f64Load(W_BASE + 8 * r), ...op.splat, ...op.set(w(r)),
+    Array.from({ length: m }, (_, r) => [
+      op.get(k0), op.i32(3), op.shl, op.f64Load(W_BASE + 8 * r), op.splat, op.set(w(r)),
     ]).flat(),
-    ...op.get(k0), ...op.i32(wide ? ROW64_SHIFT : ROW32_SHIFT), ...op.shl, ...op.tee(src),
-    ...op.get(n), ...op.i32(wide ? 3 : 2), ...op.shl, ...op.add, ...op.set(end),
-    ...op.i32(0), ...op.set(o),
-    ...whileNot([...op.get(src), ...op.get(end), ...op.geU], [
-      ...(first ? [] : [...op.get(o), ...op.load(OUT_BASE), ...op.set(lo), ...op.get(o), ...op.load(OUT_BASE + 16), ...op.set(hi)]),
-      ...Array.from({ length: m }, (_, r) => row(r)).flat(),
-      ...op.get(o), ...op.get(lo), ...op.store(OUT_BASE), ...op.get(o), ...op.get(hi), ...op.store(OUT_BASE + 16),
-      ...probe(lo, plo), ...probe(hi, phi),
-      ...op.get(src), ...op.i32(step), ...op.add, ...op.set(src),
-      ...op.get(o), ...op.i32(32), ...op.add, ...op.set(o),
+    op.get(k0), op.i32(wide ? ROW64_SHIFT : ROW32_SHIFT), op.shl, op.tee(src),
+    op.get(n), op.i32(wide ? 3 : 2), op.shl, op.add, op.set(end),
+    op.i32(0), op.set(o),
+    whileNot([op.get(src), op.get(end), op.geU], [
+      (first ? [] : [op.get(o), op.load(OUT_BASE), op.set(lo), op.get(o), op.load(OUT_BASE + 16), op.set(hi)]),
+      Array.from({ length: m }, (_, r) => row(r)),
+      op.get(o), op.get(lo), op.store(OUT_BASE), op.get(o), op.get(hi), op.store(OUT_BASE + 16),
+      probe(lo, plo), probe(hi, phi),
+      op.get(src), op.i32(step), op.add, op.set(src),
+      op.get(o), op.i32(32), op.add, op.set(o),
     ]),
-    ...op.get(plo), ...op.get(phi), ...op.fAdd, ...op.tee(plo), ...op.lane(0), ...op.get(plo), ...op.lane(1), ...op.f64Add,
-    ...op.tee(sum), ...op.get(sum), ...op.f64Ne,
+    op.get(plo), op.get(phi), op.fAdd, op.tee(plo), op.lane(0), op.get(plo), op.lane(1), op.f64Add,
+    op.tee(sum), op.get(sum), op.f64Ne,
   ];
   return {
     name: combineName(m, first, wide), params: [I32, I32], results: [I32],
