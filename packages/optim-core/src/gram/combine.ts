@@ -1,7 +1,7 @@
 import { NonFiniteError, ShapeError } from '../errors';
 import type { GradientRows } from '../types';
 import { checkRowShape, findNonFinite } from './rows';
-import { allTyped, kernelFor, WASM_BLOCK, WASM_MAX_K } from './wasm-kernel';
+import { allTyped, kernelFor, WASM_MAX_K } from './wasm-kernel';
 import type { KernelCache, TypedRow } from './wasm-kernel';
 
 /** Elements per cache block: the output block (8 KiB of float64) stays in L1 across all K rows. */
@@ -44,7 +44,7 @@ export function combineWith(
     // WebAssembly SIMD route (wasm-kernel.ts): per block, the rows are copied in, combined on f64x2 lanes
     // and the result block copied out, so the rows and the output each cross the memory bus once.
     const bad = kernel.combine(rows as readonly TypedRow[], weights, D, dst);
-    if (bad >= 0) throwNonFiniteCombination(rows, dst, bad, Math.min(D, bad + WASM_BLOCK));
+    if (bad >= 0) throwNonFiniteCombination(rows, dst, bad, D);
     return dst;
   }
   if (K <= 4) {

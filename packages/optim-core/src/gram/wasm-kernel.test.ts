@@ -4,7 +4,7 @@ import { NonFiniteError } from '../errors';
 import { seededNormal } from '../testing/random-matrix';
 import { combine, combineWith } from './combine';
 import { gramian, gramianWith } from './gramian';
-import { createWasmKernel, WASM_BLOCK } from './wasm-kernel';
+import { blockLength, createWasmKernel, WASM_MAX_BLOCK } from './wasm-kernel';
 import type { KernelCache } from './wasm-kernel';
 
 /** K float32 rows of length D with entries spread over six decades and both signs. */
@@ -17,11 +17,15 @@ const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.buffer, a.byte
 
 // Full blocks and a tail that is not a multiple of 4, so padding and block edges are exercised; K·D is
 // above the 64K entries from which an owner's kernel is used, for every K ≥ 1.
-const D = 16 * WASM_BLOCK + 1001;
+const D = 4 * WASM_MAX_BLOCK + 1001;
 
 describe('WebAssembly kernel', () => {
   it('compiles on Node (WebAssembly SIMD is available)', () => {
     expect(createWasmKernel()).not.toBeNull();
+  });
+
+  it('sizes blocks to about 400 KB of row data: 16384 entries for K ≤ 2 down to 2048 for K = 9 … 16', () => {
+    expect([1, 2, 3, 4, 5, 8, 9, 16].map(blockLength)).toEqual([16384, 16384, 8192, 8192, 4096, 4096, 2048, 2048]);
   });
 
   it.each([1, 2, 3, 4, 5, 7, 8, 9, 16])(
@@ -55,8 +59,8 @@ describe('WebAssembly kernel', () => {
   it('names the row and index of a NaN or ±∞ entry, and the index where the combination overflows', () => {
     const cache: KernelCache = { kernel: undefined };
     const typed = rows32(11, 3, D);
-    typed[1]![WASM_BLOCK + 17] = Number.POSITIVE_INFINITY;
-    expect(() => combineWith(typed, [1, 1, 1], undefined, cache)).toThrow(/`rows\[1\]` should be finite at index 4113/);
+    typed[1]![WASM_MAX_BLOCK + 17] = Number.POSITIVE_INFINITY;
+    expect(() => combineWith(typed, [1, 1, 1], undefined, cache)).toThrow(/`rows\[1\]` should be finite at index 16401/);
     expect(cache.kernel).toBeTruthy();
     const big = [Float32Array.from({ length: D }, () => 1), Float32Array.from({ length: D }, () => 1)];
     big[0]![D - 3] = 3e38;
