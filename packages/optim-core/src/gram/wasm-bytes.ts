@@ -58,6 +58,7 @@ export const op = {
   mul: [0x6c],
   shl: [0x74],
   geU: [0x4f],
+  eq: [0x46],
   f64Load: (offset: number): Code => [0x2b, 3, uleb(offset)],
   f64Store: (offset: number): Code => [0x39, 3, uleb(offset)],
   f64Add: [0xa0],
@@ -74,6 +75,7 @@ export const op = {
   fMul: simd(0xf2),
   block: (body: Code): Code => [0x02, 0x40, body, 0x0b],
   loop: (body: Code): Code => [0x03, 0x40, body, 0x0b],
+  ifElse: (then: Code, otherwise: Code): Code => [0x04, 0x40, then, 0x05, otherwise, 0x0b],
   br: (depth: number): Code => [0x0c, depth],
   brIf: (depth: number): Code => [0x0d, depth],
 } as const;
