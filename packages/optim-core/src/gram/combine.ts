@@ -27,7 +27,7 @@ export function combine(rows: GradientRows, weights: ArrayLike<number>, out?: Fl
 
 /**
  * {@link combine} with an optional per-owner kernel cache (used by aggregators): typed-array rows then
- * go through the WebAssembly SIMD kernel from 64K entries (K·D), a one-off call from 4M.
+ * go through the WebAssembly SIMD kernel from 64K entries (K·D), a one-off call from 16M.
  */
 export function combineWith(
   rows: GradientRows, weights: ArrayLike<number>, out: Float64Array | undefined, cache: KernelCache | undefined,

@@ -64,10 +64,11 @@ interface WasmApi {
 }
 
 /**
- * Creating the kernel (building and compiling 6 KB of code, a 3.2 MB memory) costs 0.5–3 ms on the benchmark VM, so a one-off call uses
- * it only from 4M entries (K·D); an owner that keeps its kernel uses it from 64K entries.
+ * Creating the kernel (building and compiling 6 KB of code, a 3.2 MB memory) costs 0.6–10 ms on the
+ * benchmark VM, and up to 40 ms the first time in a process (the code builder is not yet optimised), so a
+ * one-off call uses it only from 16M entries (K·D); an owner that keeps its kernel uses it from 64K entries.
  */
-const MIN_ENTRIES = 1 << 22;
+const MIN_ENTRIES = 1 << 24;
 const MIN_ENTRIES_CACHED = 1 << 16;
 
 /**
