@@ -17,7 +17,7 @@ export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** Signed LEB128 (i32.const immediates). */
-export function sleb(n: number): number[] {
+function sleb(n: number): number[] {
   const out: number[] = [];
   let v = n | 0;
   for (;;) {
@@ -32,7 +32,7 @@ export function sleb(n: number): number[] {
 }
 
 /** Unsigned LEB128 (sizes, indices, memory offsets, SIMD opcodes). */
-export function uleb(n: number): number[] {
+function uleb(n: number): number[] {
   const out: number[] = [];
   let v = n >>> 0;
   do {

@@ -75,8 +75,8 @@ describe('WebAssembly kernel', () => {
     expect((err as NonFiniteError).index).toBe(D - 3);
   });
 
-  it('the Gram of odd K (an extra zero row in the 2×2 tiles) matches the scalar route to 1e-13', () => {
-    for (const K of [1, 3, 5]) {
+  it('the Gram for K ≤ 2 (float32 widened in registers) and odd K (a zero row completes the 2×2 tiles) matches the scalar route to 1e-13', () => {
+    for (const K of [1, 2, 3, 5]) {
       const typed = rows32(K * 13, K, D);
       const wasm = gramianWith(typed, { kernel: undefined }).data;
       const scalar = gramian(typed.map((r) => Array.from(r))).data;

@@ -97,7 +97,7 @@ export function createWasmKernel(): WasmKernel | null {
   for (const wide of [false, true]) {
     for (let m = 1; m <= ROWS_PER_PASS; m++) passes.push(combineFn(m, true, wide), combineFn(m, false, wide));
   }
-  const bytes = wasmModule(Math.ceil(END / 65536), [widenFn(), dotsFn(), ...passes]);
+  const bytes = wasmModule(Math.ceil(END / 65536), [widenFn(), dotsFn(), pair32Fn(), ...passes]);
   if (!wasm.validate(bytes)) return null;
   let exports: Record<string, unknown>;
   try {
@@ -114,6 +114,7 @@ export function createWasmKernel(): WasmKernel | null {
   const direction = new Float64Array(buffer, OUT_BASE, WASM_MAX_BLOCK);
   const widen = exports['widen'] as (r: number, n: number) => void;
   const dots = exports['dots'] as (Ke: number, n: number) => void;
+  const pair32 = exports['pair32'] as (n: number) => void;
   const pass = (m: number, first: boolean, wide: boolean) => exports[combineName(m, first, wide)] as Pass;
   const passTable = [false, true].map((wide) => [true, false].map((first) =>
     Array.from({ length: ROWS_PER_PASS + 1 }, (_, m) => (m === 0 ? null : pass(m, first, wide)))));
@@ -144,9 +145,14 @@ export function createWasmKernel(): WasmKernel | null {
       // dots works on 2×2 tiles: for odd K an all-zero extra row makes its tile entries zero.
       const Ke = K + (K & 1);
       acc.fill(0, 0, Ke * Ke);
-      if (Ke > K) f64.fill(0, K * WASM_MAX_BLOCK, (K + 1) * WASM_MAX_BLOCK);
       const B = blockLength(K);
-      for (let start = 0; start < D; start += B) dots(Ke, load(rows, start, Math.min(D, start + B), true));
+      if (Ke === 2 && rows.every((r) => r instanceof Float32Array)) {
+        if (K === 1) f32.fill(0, WASM_MAX_BLOCK, 2 * WASM_MAX_BLOCK);
+        for (let start = 0; start < D; start += B) pair32(load(rows, start, Math.min(D, start + B), false));
+      } else {
+        if (Ke > K) f64.fill(0, K * WASM_MAX_BLOCK, (K + 1) * WASM_MAX_BLOCK);
+        for (let start = 0; start < D; start += B) dots(Ke, load(rows, start, Math.min(D, start + B), true));
+      }
       for (let i = 0; i < K; i++) {
         for (let j = i; j < K; j++) out[i * K + j] = acc[i * Ke + j] as number;
       }
@@ -257,6 +263,42 @@ function dotsFn(): WasmFunction {
     ]),
   ];
   return { name: 'dots', params: [I32, I32], results: [], locals: [...Array<number>(6).fill(I32), ...Array<number>(8).fill(V128)], body };
+}
+
+/**
+ * pair32(n): the Gram of float32 rows 0 and 1 (K ≤ 2), widened in registers: with a single tile every row
+ * is used once, so widening through memory (two stores per four entries) would cost more than the
+ * products. Lanes from the low and high halves of each load go to separate accumulators (six in all).
+ */
+function pair32Fn(): WasmFunction {
+  const [n, p, end] = [0, 1, 2];
+  const [xa, ya, x, y] = [3, 4, 5, 6];
+  const acc = [[7, 8, 9], [10, 11, 12]] as const;
+  const mac = (a: number, u: number, v: number) => [op.get(a), op.get(u), op.get(v), op.fMul, op.fAdd, op.set(a)];
+  const widenInto = (src: number, dst: number, upper: boolean) => [
+    op.get(src), upper ? [op.get(src), op.shuffle(HIGH_TO_LOW)] : [], op.promoteLow, op.set(dst),
+  ];
+  const half = (upper: boolean) => {
+    const [a00, a01, a11] = acc[upper ? 1 : 0];
+    return [widenInto(xa, x, upper), widenInto(ya, y, upper), mac(a00, x, x), mac(a01, x, y), mac(a11, y, y)];
+  };
+  // gram[off] += lanes of acc[0][k] + acc[1][k].
+  const flush = (k: 0 | 1 | 2, off: number) => [
+    op.i32(0), op.i32(0), op.f64Load(GRAM_BASE + off),
+    op.get(acc[0][k]), op.get(acc[1][k]), op.fAdd, op.tee(x), op.lane(0), op.get(x), op.lane(1), op.f64Add,
+    op.f64Add, op.f64Store(GRAM_BASE + off),
+  ];
+  const body = [
+    op.i32(F32_BASE), op.tee(p), op.get(n), op.i32(2), op.shl, op.add, op.set(end),
+    whileNot([op.get(p), op.get(end), op.geU], [
+      op.get(p), op.load(0), op.set(xa),
+      op.get(p), op.load(F32_ROW), op.set(ya),
+      half(false), half(true),
+      op.get(p), op.i32(16), op.add, op.set(p),
+    ]),
+    flush(0, 0), flush(1, 8), flush(2, 24),
+  ];
+  return { name: 'pair32', params: [I32], results: [], locals: [I32, I32, ...Array<number>(10).fill(V128)], body };
 }
 
 function combineName(m: number, first: boolean, wide: boolean): string {
