@@ -5,7 +5,8 @@ Protocol: one JSON object per line on stdin, one JSON reply per line on stdout.
   {"op": "setup", "K": k, "D": d, "seed": s}
                                -> {"ok": true} after allocating J (K x D float32, uniform [-1, 1)) and
                                   w (K float32) and running each operation once (warm-up, page faults)
-  {"op": "round"}              -> {"gram": ms, "combine": ms}: one G = J @ J.T and one w @ J, timed apart
+  {"op": "round"}              -> {"gram": ms, "combine": ms}: one G = J @ J.T and one w @ J, timed apart,
+                                  replied 0.25 s later (idle BLAS threads stop spinning)
   {"op": "quit"}               -> exits
 If numpy cannot be imported, the reply to "hello" is {"error": message}.
 """
@@ -13,6 +14,9 @@ import json
 import os
 import sys
 import time
+
+
+IDLE_AFTER_ROUND = 0.25  # seconds
 
 
 def reply(obj):
@@ -75,6 +79,9 @@ def main():
             t1 = time.perf_counter()
             w @ J
             t2 = time.perf_counter()
+            # OpenBLAS worker threads spin for a while after a call; let them go to sleep before the
+            # JavaScript round starts, or they would take a core from it.
+            time.sleep(IDLE_AFTER_ROUND)
             reply({"gram": (t1 - t0) * 1e3, "combine": (t2 - t1) * 1e3})
         elif op == "quit":
             return
