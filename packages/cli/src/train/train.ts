@@ -8,6 +8,7 @@ import { generateSplit, scoreGeneration } from './evaluate-split';
 import { meanProbabilityOnPositives } from './validation-stats';
 import { learningRateAt } from './lr-schedule';
 import { createRunOptimizer } from './run-optimizer';
+import type { RunOptimizer } from './run-optimizer';
 import type { RunStepOutcome } from './run-optimizer';
 import {
   ensureDir, modelArrays, modelDigest, optimizerArrays, optimizerWeights, readCheckpoint, readRunConfig, restoreModel,
@@ -65,19 +66,21 @@ export async function train(options: TrainOptions, resume: boolean, hooks: Train
     ...(hooks.onNotice === undefined ? {} : { onNotice: hooks.onNotice }),
   });
   try {
+    // Built before anything is written, so a refused method (rotograd on a backbone without a
+    // shared representation) leaves no run.json or log behind to be mistaken for a run.
+    const optimizer = createRunOptimizer(options, session.adapter);
     if (!resuming) {
       writeJsonAtomic(runPath(options.outDir, 'config'), { version: 1, options, tokens: [...session.dataset.tokenizer.tokens] } satisfies RunConfig);
       writeFileSync(runPath(options.outDir, 'log'), '');
     }
-    return await trainLoop(session, options, resuming, hooks);
+    return await trainLoop(session, optimizer, options, resuming, hooks);
   } finally {
     session.dispose();
   }
 }
 
-async function trainLoop(session: Session, options: TrainOptions, resuming: boolean, hooks: TrainHooks): Promise<TrainSummary> {
+async function trainLoop(session: Session, optimizer: RunOptimizer, options: TrainOptions, resuming: boolean, hooks: TrainHooks): Promise<TrainSummary> {
   const { adapter, dataset } = session;
-  const optimizer = createRunOptimizer(options, adapter);
   const checkpointPath = runPath(options.outDir, 'checkpoint');
   let state: CheckpointState = { step: 0, cursor: { epoch: 0, position: 0 }, bestValF1: null, skippedSteps: 0, elapsedSeconds: 0 };
   if (resuming) {
