@@ -93,11 +93,12 @@ type Pass = (k0: number, n: number) => number;
 export function createWasmKernel(): WasmKernel | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (wasm === undefined) return null;
+  const smallGrams = ([2, 4] as const).flatMap((R) => [smallGramFn(R, false), smallGramFn(R, true)]);
   const passes: WasmFunction[] = [];
   for (const wide of [false, true]) {
     for (let m = 1; m <= ROWS_PER_PASS; m++) passes.push(combineFn(m, true, wide), combineFn(m, false, wide));
   }
-  const bytes = wasmModule(Math.ceil(END / 65536), [widenFn(), dotsFn(), pair32Fn(), ...passes]);
+  const bytes = wasmModule(Math.ceil(END / 65536), [widenFn(), dotsFn(), ...smallGrams, ...passes]);
   if (!wasm.validate(bytes)) return null;
   let exports: Record<string, unknown>;
   try {
@@ -114,7 +115,7 @@ export function createWasmKernel(): WasmKernel | null {
   const direction = new Float64Array(buffer, OUT_BASE, WASM_MAX_BLOCK);
   const widen = exports['widen'] as (r: number, n: number) => void;
   const dots = exports['dots'] as (Ke: number, n: number) => void;
-  const pair32 = exports['pair32'] as (n: number) => void;
+  const small = (R: number, wide: boolean) => exports[smallGramName(R, wide)] as (n: number) => void;
   const pass = (m: number, first: boolean, wide: boolean) => exports[combineName(m, first, wide)] as Pass;
   const passTable = [false, true].map((wide) => [true, false].map((first) =>
     Array.from({ length: ROWS_PER_PASS + 1 }, (_, m) => (m === 0 ? null : pass(m, first, wide)))));
@@ -146,9 +147,13 @@ export function createWasmKernel(): WasmKernel | null {
       const Ke = K + (K & 1);
       acc.fill(0, 0, Ke * Ke);
       const B = blockLength(K);
-      if (Ke === 2 && rows.every((r) => r instanceof Float32Array)) {
-        if (K === 1) f32.fill(0, WASM_MAX_BLOCK, 2 * WASM_MAX_BLOCK);
-        for (let start = 0; start < D; start += B) pair32(load(rows, start, Math.min(D, start + B), false));
+      const wide = !rows.every((r) => r instanceof Float32Array);
+      if (Ke <= 4) {
+        // One sweep over all rows (small2/small4); missing rows up to Ke read as zeros.
+        const area = wide ? f64 : f32;
+        area.fill(0, K * WASM_MAX_BLOCK, Ke * WASM_MAX_BLOCK);
+        const run = small(Ke, wide);
+        for (let start = 0; start < D; start += B) run(load(rows, start, Math.min(D, start + B), wide));
       } else {
         if (Ke > K) f64.fill(0, K * WASM_MAX_BLOCK, (K + 1) * WASM_MAX_BLOCK);
         for (let start = 0; start < D; start += B) dots(Ke, load(rows, start, Math.min(D, start + B), true));
@@ -266,39 +271,54 @@ function dotsFn(): WasmFunction {
 }
 
 /**
- * pair32(n): the Gram of float32 rows 0 and 1 (K ≤ 2), widened in registers: with a single tile every row
- * is used once, so widening through memory (two stores per four entries) would cost more than the
- * products. Lanes from the low and high halves of each load go to separate accumulators (six in all).
+ * small{R}{32|64}(n), R = 2 or 4: the whole Gram of rows 0 … R−1 (K ≤ R, missing rows zero) in one sweep.
+ * Each row is loaded once a step for all R(R+1)/2 products, and float32 rows are widened in registers: with
+ * one tile, widening through memory (two stores per four entries) costs more than the products. R = 2 keeps
+ * separate accumulators for the low and high halves of each load; R = 4 has registers for one set only (10
+ * accumulators, 4 rows, 1 load). The float32 and float64 versions add in the same order (bitwise equal).
  */
-function pair32Fn(): WasmFunction {
+function smallGramFn(R: 2 | 4, wide: boolean): WasmFunction {
   const [n, p, end] = [0, 1, 2];
-  const [xa, ya, x, y] = [3, 4, 5, 6];
-  const acc = [[7, 8, 9], [10, 11, 12]] as const;
-  const mac = (a: number, u: number, v: number) => [op.get(a), op.get(u), op.get(v), op.fMul, op.fAdd, op.set(a)];
-  const widenInto = (src: number, dst: number, upper: boolean) => [
-    op.get(src), upper ? [op.get(src), op.shuffle(HIGH_TO_LOW)] : [], op.promoteLow, op.set(dst),
-  ];
-  const half = (upper: boolean) => {
-    const [a00, a01, a11] = acc[upper ? 1 : 0];
-    return [widenInto(xa, x, upper), widenInto(ya, y, upper), mac(a00, x, x), mac(a01, x, y), mac(a11, y, y)];
+  const x = (r: number) => 3 + r;
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < R; i++) for (let j = i; j < R; j++) pairs.push([i, j]);
+  const sets = R === 2 ? 2 : 1;
+  const acc = (set: number, k: number) => 3 + R + set * pairs.length + k;
+  const raw = 3 + R + sets * pairs.length;
+  const row = (r: number, upper: boolean): Code => wide
+    ? [op.get(p), op.load(F64_BASE + r * F64_ROW + (upper ? 16 : 0)), op.set(x(r))]
+    : [op.get(p), op.load(F32_BASE + r * F32_ROW), op.set(raw),
+      op.get(raw), upper ? [op.get(raw), op.shuffle(HIGH_TO_LOW)] : [], op.promoteLow, op.set(x(r))];
+  const half = (upper: boolean): Code => {
+    const set = upper && sets === 2 ? 1 : 0;
+    return [
+      Array.from({ length: R }, (_, r) => row(r, upper)),
+      pairs.map(([i, j], k) => [op.get(acc(set, k)), op.get(x(i)), op.get(x(j)), op.fMul, op.fAdd, op.set(acc(set, k))]),
+    ];
   };
-  // gram[off] += lanes of acc[0][k] + acc[1][k].
-  const flush = (k: 0 | 1 | 2, off: number) => [
-    op.i32(0), op.i32(0), op.f64Load(GRAM_BASE + off),
-    op.get(acc[0][k]), op.get(acc[1][k]), op.fAdd, op.tee(x), op.lane(0), op.get(x), op.lane(1), op.f64Add,
-    op.f64Add, op.f64Store(GRAM_BASE + off),
+  // gram[i·R + j] += lanes of the pair's accumulator(s).
+  const flush = ([i, j]: [number, number], k: number): Code => [
+    op.i32(0), op.i32(0), op.f64Load(GRAM_BASE + 8 * (i * R + j)),
+    op.get(acc(0, k)), sets === 2 ? [op.get(acc(1, k)), op.fAdd] : [], op.tee(x(0)),
+    op.lane(0), op.get(x(0)), op.lane(1), op.f64Add,
+    op.f64Add, op.f64Store(GRAM_BASE + 8 * (i * R + j)),
   ];
   const body = [
-    op.i32(F32_BASE), op.tee(p), op.get(n), op.i32(2), op.shl, op.add, op.set(end),
+    op.i32(0), op.tee(p), op.get(n), op.i32(wide ? 3 : 2), op.shl, op.add, op.set(end),
     whileNot([op.get(p), op.get(end), op.geU], [
-      op.get(p), op.load(0), op.set(xa),
-      op.get(p), op.load(F32_ROW), op.set(ya),
       half(false), half(true),
-      op.get(p), op.i32(16), op.add, op.set(p),
+      op.get(p), op.i32(wide ? 32 : 16), op.add, op.set(p),
     ]),
-    flush(0, 0), flush(1, 8), flush(2, 24),
+    pairs.map((ij, k) => flush(ij, k)),
   ];
-  return { name: 'pair32', params: [I32], results: [], locals: [I32, I32, ...Array<number>(10).fill(V128)], body };
+  return {
+    name: smallGramName(R, wide), params: [I32], results: [],
+    locals: [I32, I32, ...Array<number>(R + sets * pairs.length + 1).fill(V128)], body,
+  };
+}
+
+function smallGramName(R: number, wide: boolean): string {
+  return `small${R}_${wide ? 64 : 32}`;
 }
 
 function combineName(m: number, first: boolean, wide: boolean): string {
