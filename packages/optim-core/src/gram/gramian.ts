@@ -30,7 +30,8 @@ export function gramianWith(rows: GradientRows, cache: KernelCache | undefined):
   const out = new Float64Array(K * K);
   const kernel = K <= WASM_MAX_K && allTyped(rows) ? kernelFor(K * D, cache) : null;
   if (kernel !== null) {
-    // WebAssembly SIMD route (wasm-kernel.ts): 2×2 tiles of f64x2 dot products over cache-sized blocks.
+    // WebAssembly SIMD route (wasm-kernel.ts): f64x2 dot products over cache-sized blocks (one sweep for
+    // K ≤ 4, 2×2 tiles beyond).
     kernel.gram(rows as readonly TypedRow[], D, out);
   } else {
     for (let start = 0; start < D; start += BLOCK) {

@@ -41,6 +41,14 @@ describe('WebAssembly kernel', () => {
     },
   );
 
+  it.each([1, 2, 3, 4])('the Gram of float32 rows and of their float64 copies are bitwise equal for K = %i (one sweep)', (K) => {
+    const f32 = rows32(K * 3, K, D);
+    const cache: KernelCache = { kernel: undefined };
+    const g = Array.from(gramianWith(f32, cache).data);
+    expect(cache.kernel).toBeTruthy();
+    expect(Array.from(gramianWith(f32.map((r) => Float64Array.from(r)), cache).data)).toEqual(g);
+  });
+
   it('float64 and mixed float32/float64 rows give the same bits as all-float32 rows', () => {
     const f32 = rows32(7, 5, D);
     const f64 = f32.map((r) => Float64Array.from(r));
@@ -75,8 +83,8 @@ describe('WebAssembly kernel', () => {
     expect((err as NonFiniteError).index).toBe(D - 3);
   });
 
-  it('the Gram for K ≤ 2 (float32 widened in registers) and odd K (a zero row completes the 2×2 tiles) matches the scalar route to 1e-13', () => {
-    for (const K of [1, 2, 3, 5]) {
+  it('the Gram for K ≤ 4 (one sweep, float32 widened in registers) and odd K > 4 (a zero row completes the 2×2 tiles) matches the scalar route to 1e-13', () => {
+    for (const K of [1, 2, 3, 4, 5, 7]) {
       const typed = rows32(K * 13, K, D);
       const wasm = gramianWith(typed, { kernel: undefined }).data;
       const scalar = gramian(typed.map((r) => Array.from(r))).data;

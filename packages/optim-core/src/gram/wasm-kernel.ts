@@ -143,7 +143,7 @@ export function createWasmKernel(): WasmKernel | null {
   return {
     gram(rows, D, out) {
       const K = rows.length;
-      // dots works on 2×2 tiles: for odd K an all-zero extra row makes its tile entries zero.
+      // The kernels take rows in pairs: for odd K an all-zero extra row makes its entries zero.
       const Ke = K + (K & 1);
       acc.fill(0, 0, Ke * Ke);
       const B = blockLength(K);
