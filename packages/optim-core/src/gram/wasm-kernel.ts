@@ -27,14 +27,14 @@ const ROW32_SHIFT = Math.log2(F32_ROW);
 const ROW64_SHIFT = Math.log2(F64_ROW);
 /**
  * Entries per row in a block for K rows: a power of two near 32768/K, so that the float32 and float64
- * row blocks (12 bytes an entry) take about 400 KB, inside a 512 KiB L2. Measured at D = 1e7: K = 2 runs
+ * row blocks (at most 12 bytes an entry) take at most about 400 KB, inside a 512 KiB L2. Measured at D = 1e7: K = 2 runs
  * 1.2–1.3× faster with 16384 entries than with 4096 (fewer calls and longer copies), K = 8 slower with 8192.
  */
 export function blockLength(K: number): number {
   return Math.max(1024, Math.min(WASM_MAX_BLOCK, 2 ** Math.floor(Math.log2(32768 / K))));
 }
 
-/** Rows combined per pass over the output block (more spill registers in V8's code). */
+/** Rows combined per pass over the output block: their weights and five working vectors stay in registers. */
 const ROWS_PER_PASS = 4;
 
 /** A typed row the kernel can copy in. */
