@@ -15,9 +15,9 @@ function rows32(seed: number, K: number, D: number): Float32Array[] {
 
 const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.buffer, a.byteOffset, a.length));
 
-// Full blocks and a tail that is not a multiple of 4, so padding and block edges are exercised; K·D is
-// above the 64K entries from which an owner's kernel is used, for every K ≥ 1.
-const D = 4 * WASM_MAX_BLOCK + 1001;
+// At least two full blocks and a tail that is not a multiple of 4, so padding and block edges are
+// exercised, with K·D above the 64K entries from which an owner's kernel is used.
+const sizeFor = (K: number) => Math.max(Math.ceil(65536 / K), 2 * blockLength(K)) + 1001;
 
 describe('WebAssembly kernel', () => {
   it('compiles on Node (WebAssembly SIMD is available)', () => {
@@ -31,6 +31,7 @@ describe('WebAssembly kernel', () => {
   it.each([1, 2, 3, 4, 5, 7, 8, 9, 16])(
     'combination of float32 rows is bitwise equal to the scalar route for K = %i (rows taken 4 per pass)',
     (K) => {
+      const D = sizeFor(K);
       const typed = rows32(K * 101, K, D);
       const w = Array.from({ length: K }, (_, i) => (i % 2 === 0 ? 1 : -1) * (0.75 + 0.5 * i));
       const cache: KernelCache = { kernel: undefined };
@@ -42,7 +43,7 @@ describe('WebAssembly kernel', () => {
   );
 
   it.each([1, 2, 3, 4])('the Gram of float32 rows and of their float64 copies are bitwise equal for K = %i (one sweep)', (K) => {
-    const f32 = rows32(K * 3, K, D);
+    const f32 = rows32(K * 3, K, sizeFor(K));
     const cache: KernelCache = { kernel: undefined };
     const g = Array.from(gramianWith(f32, cache).data);
     expect(cache.kernel).toBeTruthy();
@@ -50,7 +51,7 @@ describe('WebAssembly kernel', () => {
   });
 
   it('float64 and mixed float32/float64 rows give the same bits as all-float32 rows', () => {
-    const f32 = rows32(7, 5, D);
+    const f32 = rows32(7, 5, sizeFor(5));
     const f64 = f32.map((r) => Float64Array.from(r));
     const mixed = [f32[0]!, f64[1]!, f32[2]!, f64[3]!, f32[4]!];
     const w = [0.3, -1.7, 2.5, 1e-3, -4];
@@ -66,12 +67,14 @@ describe('WebAssembly kernel', () => {
 
   it('names the row and index of a NaN or ±∞ entry, and the index where the combination overflows', () => {
     const cache: KernelCache = { kernel: undefined };
+    const D = sizeFor(3);
     const typed = rows32(11, 3, D);
     typed[1]![WASM_MAX_BLOCK + 17] = Number.POSITIVE_INFINITY;
     expect(() => combineWith(typed, [1, 1, 1], undefined, cache)).toThrow(/`rows\[1\]` should be finite at index 16401/);
     expect(cache.kernel).toBeTruthy();
-    const big = [Float32Array.from({ length: D }, () => 1), Float32Array.from({ length: D }, () => 1)];
-    big[0]![D - 3] = 3e38;
+    const Db = sizeFor(2);
+    const big = [Float32Array.from({ length: Db }, () => 1), Float32Array.from({ length: Db }, () => 1)];
+    big[0]![Db - 3] = 3e38;
     let err: unknown;
     try {
       combineWith(big, [1e300, 1e300], undefined, cache);
@@ -80,12 +83,12 @@ describe('WebAssembly kernel', () => {
     }
     expect(err).toBeInstanceOf(NonFiniteError);
     expect((err as NonFiniteError).what).toBe('combination (overflow)');
-    expect((err as NonFiniteError).index).toBe(D - 3);
+    expect((err as NonFiniteError).index).toBe(Db - 3);
   });
 
   it('the Gram for K ≤ 4 (one sweep, float32 widened in registers) and odd K > 4 (a zero row completes the 2×2 tiles) matches the scalar route to 1e-13', () => {
     for (const K of [1, 2, 3, 4, 5, 7]) {
-      const typed = rows32(K * 13, K, D);
+      const typed = rows32(K * 13, K, sizeFor(K));
       const wasm = gramianWith(typed, { kernel: undefined }).data;
       const scalar = gramian(typed.map((r) => Array.from(r))).data;
       for (let i = 0; i < K; i++) {
@@ -98,7 +101,7 @@ describe('WebAssembly kernel', () => {
   });
 
   it('an aggregator combines on its kernel: direction is bitwise Σ weights[i]·rows[i] of the scalar route', () => {
-    const typed = rows32(5, 4, D);
+    const typed = rows32(5, 4, sizeFor(4));
     const agg = createAggregator('came-grad', { weights: [1, 2, 3, 4] });
     const { direction, weights } = agg.aggregate(typed);
     expect(bits(direction)).toEqual(bits(combine(typed.map((r) => Array.from(r)), weights)));
