@@ -24,7 +24,7 @@ export interface BenchIo {
 export const USAGE = `Usage:
   pnpm bench [--profile quick|full] [--experiment NAME[,NAME…]] [--out DIR] [--jobs N] [--shard i/n]
              [--dataset synth-cxr|iu_xray|mimic_cxr --data-dir DIR] [--backbones ID,…] [--seeds 0,1,2]
-             [--steps N] [--size tiny|small|base] [--test-studies N] [--backend NAME]
+             [--steps N] [--lr LR] [--size tiny|small|base] [--test-studies N] [--backend NAME]
   pnpm bench merge DIR... [--out DIR]
 Experiments: ${EXPERIMENT_NAMES.join(', ')}. Default: the quick profile's main table into bench-results/.`;
 
@@ -34,6 +34,13 @@ function integer(name: string, text: string | undefined, min: number): number | 
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) throw new Error(`\`--${name}\` should be an integer ≥ ${min}. Found "${text}"`);
+  return value;
+}
+
+function positive(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`\`--${name}\` should be a number > 0. Found "${text}"`);
   return value;
 }
 
@@ -51,7 +58,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
     options: {
       profile: { type: 'string' }, experiment: { type: 'string' }, out: { type: 'string' }, jobs: { type: 'string' },
       shard: { type: 'string' }, dataset: { type: 'string' }, 'data-dir': { type: 'string' }, backbones: { type: 'string' },
-      seeds: { type: 'string' }, steps: { type: 'string' }, size: { type: 'string' }, 'test-studies': { type: 'string' },
+      seeds: { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' }, size: { type: 'string' }, 'test-studies': { type: 'string' },
       backend: { type: 'string' }, help: { type: 'boolean' },
     },
   });
@@ -87,7 +94,9 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
   if (dataset === 'synth-cxr') {
     data = `synth-cxr:studies=${profile.synth.studies}:px=${imageSize}:seed=${profile.synth.seed}`;
     dataDir = values['data-dir'] === undefined ? join(outDir, 'data', data.replace(/[:=]/g, '-')) : resolve(values['data-dir']);
-    if (!existsSync(join(dataDir, 'annotation.json'))) {
+    // A set the user generated is named by its folder: the profile's recipe did not make it.
+    if (values['data-dir'] !== undefined && existsSync(join(dataDir, 'annotation.json'))) data = `synth-cxr:${dataDir}`;
+    else if (!existsSync(join(dataDir, 'annotation.json'))) {
       io.err(`generating ${data} into ${dataDir}`);
       await generateSynthCxr({ outDir: dataDir, studies: profile.synth.studies, seed: profile.synth.seed, imageSize });
     }
@@ -104,6 +113,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
     dataset,
     data,
     steps: integer('steps', values.steps, 1) ?? profile.run.steps,
+    lr: positive('lr', values.lr) ?? profile.run.lr,
     testStudies: integer('test-studies', values['test-studies'], 0) ?? profile.run.testStudies,
   };
   const pick = { optimizers: 'revtaf', ablation: ['promptmrg', 'ddatr'], sensitivity: 'revtaf', cost: 'revtaf', costSteps: profile.costSteps };
@@ -124,7 +134,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
   const minutes = (performance.now() - started) / 60000;
   const records = readResults(outDir).filter((r) => grid.some((g) => g.id === r.id));
   const facts = [
-    `profile \`${profile.name}\`, experiments ${experiments.join(', ')}, seeds ${seeds.join(', ')}, size \`${size}\`, ${base.steps} steps, batch ${base.batchSize}`,
+    `profile \`${profile.name}\`, experiments ${experiments.join(', ')}, seeds ${seeds.join(', ')}, size \`${size}\`, ${base.steps} steps, batch ${base.batchSize}, peak lr ${base.lr}`,
     `data \`${data}\`, test studies scored: ${base.testStudies === 0 ? 'all' : base.testStudies}`,
     `${records.length} run(s) with results; ${unavailable.length} not available; ${result.failures.length} failed; this invocation ran ${todo.length} run(s) in ${minutes.toFixed(1)} min with ${jobs} worker(s)`,
     `backends: ${[...new Set(records.map((r) => r.backend))].join(', ') || 'n/a'}; commit ${records[0]?.versions['git']?.slice(0, 10) ?? 'n/a'}; Node ${process.version}`,
