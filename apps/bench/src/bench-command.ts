@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,9 @@ export interface BenchIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
 }
+
+/** Written beside a synth-cxr set the bench generated: the recipe (`data` string) that made it. */
+const RECIPE_FILE = 'bench-recipe.txt';
 
 export const USAGE = `Usage:
   pnpm bench [--profile quick|full] [--experiment NAME[,NAME…]] [--out DIR] [--jobs N] [--shard i/n]
@@ -94,11 +97,15 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
   if (dataset === 'synth-cxr') {
     data = `synth-cxr:studies=${profile.synth.studies}:px=${imageSize}:seed=${profile.synth.seed}`;
     dataDir = values['data-dir'] === undefined ? join(outDir, 'data', data.replace(/[:=]/g, '-')) : resolve(values['data-dir']);
-    // A set the user generated is named by its folder: the profile's recipe did not make it.
-    if (values['data-dir'] !== undefined && existsSync(join(dataDir, 'annotation.json'))) data = `synth-cxr:${dataDir}`;
-    else if (!existsSync(join(dataDir, 'annotation.json'))) {
+    const recipeFile = join(dataDir, RECIPE_FILE);
+    if (!existsSync(join(dataDir, 'annotation.json'))) {
       io.err(`generating ${data} into ${dataDir}`);
       await generateSynthCxr({ outDir: dataDir, studies: profile.synth.studies, seed: profile.synth.seed, imageSize });
+      writeFileSync(recipeFile, `${data}\n`);
+    } else if (values['data-dir'] !== undefined && (!existsSync(recipeFile) || readFileSync(recipeFile, 'utf8').trim() !== data)) {
+      // A set given with --data-dir that this recipe did not make is named by its folder, so the records say what was trained on.
+      // (The default folder is named after the recipe, so it needs no check.)
+      data = `synth-cxr:${dataDir}`;
     }
   } else {
     if (values['data-dir'] === undefined) throw new Error(`\`--data-dir\` should name the ${dataset} folder (annotation.json + images/ in R2Gen layout). Found nothing`);
