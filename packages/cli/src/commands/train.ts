@@ -11,6 +11,7 @@ import { TRAIN_OPTIMIZER_IDS } from '../train/run-optimizer';
 import type { ModelSize } from '../train/model-sizes';
 import type { GradientMode, TrainOptions } from '../train/train-options';
 import { ProgressBar } from '../train/progress-bar';
+import { resolveInitSource } from '../train/init-from';
 import { jsonOption, oneOf } from './option-parsers';
 
 export const trainCommand: Command = {
@@ -42,10 +43,16 @@ export const trainCommand: Command = {
     'val-studies': { type: 'string', value: 'N', description: 'validation studies used (0 = all)', default: '64' },
     'beam-size': { type: 'string', value: 'K', description: 'beam width for validation', default: '3' },
     backend: { type: 'string', value: 'NAME', description: 'auto, tensorflow-gpu, tensorflow, wasm or cpu', default: 'auto' },
+    tasks: { type: 'string', value: 'NAME[,NAME…]', description: "train only these tasks of the backbone (e.g. cls to pretrain the visual extractor); the others get weight 0 at every step (default: every task)" },
+    'init-from': { type: 'string', value: 'PATH', description: 'warm start: before step 0, load the weights with the same name and shape from another run (its checkpoint.bin) or a .bin file (e.g. best.bin); optimizer moments start fresh' },
+    'init-prefix': { type: 'string', value: 'P[,P…]', description: 'with --init-from: load only parameters named P or P.* (e.g. visual for the r2gen visual extractor)' },
     resume: { type: 'boolean', description: 'continue the run in --out from its checkpoint' },
     json: { type: 'boolean', description: 'end with one JSON line: steps, losses, seconds, weightsDigest' },
   },
-  epilog: 'Example:\n  came-grad synth --out data/synth --studies 400\n  came-grad train --backbone r2gen --optimizer came-grad --data data/synth --out runs/r2gen-came --steps 200',
+  epilog: 'Example:\n  came-grad synth --out data/synth --studies 400\n  came-grad train --backbone r2gen --optimizer came-grad --data data/synth --out runs/r2gen-came --steps 200\n' +
+    'Warm start (pretrain the visual extractor on the classification task, then load it):\n' +
+    '  came-grad train --backbone r2gen --tasks cls --data data/pre --out runs/pre --steps 200\n' +
+    '  came-grad train --backbone r2gen --init-from runs/pre --init-prefix visual --data data/synth --out runs/warm --steps 200',
   async run(values, _positionals, io) {
     const options = await trainOptionsFrom(values);
     const bar = new ProgressBar(io, options.steps);
@@ -77,6 +84,10 @@ async function trainOptionsFrom(values: ParsedValues): Promise<TrainOptions> {
   if ((stepsFlag === undefined) === (epochs === undefined)) throw new CliError('give exactly one of --steps and --epochs');
   const steps = stepsFlag ?? (await stepsPerEpoch(dataDir, batchSize)) * (epochs as number);
   const clipFlag = values.clip as string | undefined;
+  const tasks = listOption(values, 'tasks');
+  const initFlag = values['init-from'] as string | undefined;
+  const prefixes = listOption(values, 'init-prefix');
+  if (initFlag === undefined && prefixes !== undefined) throw new CliError('--init-prefix applies to --init-from; give --init-from DIR_OR_FILE or drop --init-prefix');
   return {
     backbone,
     size: oneOf<ModelSize>(values, 'size', ['tiny', 'small', 'base']),
@@ -101,7 +112,15 @@ async function trainOptionsFrom(values: ParsedValues): Promise<TrainOptions> {
     valStudies: numberOption(values, 'val-studies', { integer: true, min: 0 }) as number,
     beamSize: numberOption(values, 'beam-size', { integer: true, min: 1 }) as number,
     backend: oneOf<BackendRequest>(values, 'backend', ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+    ...(tasks === undefined ? {} : { tasks }),
+    ...(initFlag === undefined ? {} : { initFrom: resolveInitSource(initFlag, prefixes ?? []) }),
   };
+}
+
+/** A comma-separated option as trimmed items (empty items kept, so the checks can name them). */
+function listOption(values: ParsedValues, name: string): string[] | undefined {
+  const text = values[name] as string | undefined;
+  return text === undefined ? undefined : text.split(',').map((item) => item.trim());
 }
 
 /** `none`, `value:V` or `norm:N`. */

@@ -1,5 +1,6 @@
 import type { BackendRequest } from '@came-grad/backbones';
 import type { ClipOption, ParamScope } from '@came-grad/optim-core/tfjs';
+import type { InitSource } from './init-from';
 import type { RunSpec } from './session';
 
 /** How per-task gradients are taken (ARCHITECTURE.md, optim-core). */
@@ -39,6 +40,13 @@ export interface TrainOptions extends RunSpec {
   readonly valStudies: number;
   readonly beamSize: number;
   readonly backend: BackendRequest;
+  /**
+   * The tasks trained (`--tasks`), in the backbone's order; the others get ω = 0 at every step, so
+   * they are inactive and receive no gradient. Absent = every task.
+   */
+  readonly tasks?: readonly string[];
+  /** A warm start (`--init-from`): weights loaded before step 0 from another run's checkpoint. */
+  readonly initFrom?: InitSource;
 }
 
 /** What a finished `train` returns (and `--json` prints). */

@@ -7,6 +7,7 @@ import { toPlainBatch } from './batch-glue';
 import { generateSplit, scoreGeneration } from './evaluate-split';
 import { meanProbabilityOnPositives } from './validation-stats';
 import { learningRateAt } from './lr-schedule';
+import { initFromCheckpoint } from './init-from';
 import { createRunOptimizer } from './run-optimizer';
 import type { RunOptimizer } from './run-optimizer';
 import type { RunStepOutcome } from './run-optimizer';
@@ -16,6 +17,7 @@ import {
 } from './run-files';
 import { openSession } from './session';
 import type { Session } from './session';
+import { resolveTaskSelection, taskWeightsAt } from './task-selection';
 import type { StepRecord, TrainOptions, TrainSummary } from './train-options';
 
 /** What `run.json` holds: the options plus the vocabulary the model was built with. */
@@ -49,7 +51,8 @@ export interface TrainHooks {
  * backend): the step, the data cursor, the optimizer moments and the model all come back, and
  * every random draw of a step is derived from (seed, step).
  */
-export async function train(options: TrainOptions, resume: boolean, hooks: TrainHooks = {}): Promise<TrainSummary> {
+export async function train(requested: TrainOptions, resume: boolean, hooks: TrainHooks = {}): Promise<TrainSummary> {
+  let options = requested;
   ensureDir(options.outDir);
   const checkpointPath = runPath(options.outDir, 'checkpoint');
   const resuming = resume && existsSync(checkpointPath);
@@ -68,7 +71,18 @@ export async function train(options: TrainOptions, resume: boolean, hooks: Train
   try {
     // Built before anything is written, so a refused method (rotograd on a backbone without a
     // shared representation) leaves no run.json or log behind to be mistaken for a run.
+    if (options.tasks !== undefined) options = { ...options, tasks: resolveTaskSelection(session.adapter, options.tasks) };
     const optimizer = createRunOptimizer(options, session.adapter);
+    if (!resuming && options.initFrom !== undefined) {
+      // Before step 0 and before run.json: a refused source leaves no half-configured run behind.
+      // On --resume the checkpoint already holds what the warm start produced (and more).
+      try {
+        hooks.onNotice?.(initFromCheckpoint(session.adapter, options.initFrom).line);
+      } catch (error) {
+        optimizer.dispose();
+        throw error;
+      }
+    }
     if (!resuming) {
       writeJsonAtomic(runPath(options.outDir, 'config'), { version: 1, options, tokens: [...session.dataset.tokenizer.tokens] } satisfies RunConfig);
       writeFileSync(runPath(options.outDir, 'log'), '');
@@ -120,7 +134,7 @@ async function trainLoop(session: Session, optimizer: RunOptimizer, options: Tra
       const stepStarted = performance.now();
       const step = state.step;
       const ctx: StepContext = { training: true, step, epoch, seed: deriveSeed(options.seed, `step/${step}`), commitState: false };
-      const omega = adapter.tasks.map((t) => t.weightAt?.(step, epoch) ?? t.weight);
+      const omega = taskWeightsAt(adapter, options.tasks, step, epoch);
       const lr = learningRateAt({ peak: options.lr, warmupSteps: options.warmupSteps, totalSteps: options.steps, finalFraction: 0.1 }, step);
       optimizer.setLearningRate(lr);
       const tensors: TrainBatch = toTrainBatch(toPlainBatch(batch, adapter));
@@ -239,11 +253,17 @@ function truncateLog(path: string, step: number): void {
   writeFileSync(path, kept.map((l) => `${l}\n`).join(''));
 }
 
-const SAME_RUN_KEYS = ['backbone', 'size', 'dataset', 'optimizer', 'seed', 'batchSize', 'steps', 'lr', 'paramScope', 'gradientMode'] as const;
+const SAME_RUN_KEYS = ['backbone', 'size', 'dataset', 'optimizer', 'seed', 'batchSize', 'steps', 'lr', 'paramScope', 'gradientMode', 'tasks', 'initFrom'] as const;
+
+/** A key's value as compared on resume; `--tasks` is a set (run.json stores it in the backbone's order). */
+function sameRunValue(options: TrainOptions, key: (typeof SAME_RUN_KEYS)[number]): string | undefined {
+  if (key === 'tasks' && options.tasks !== undefined) return JSON.stringify([...new Set(options.tasks)].sort());
+  return JSON.stringify(options[key]);
+}
 
 function assertSameRun(saved: TrainOptions, now: TrainOptions): void {
   for (const key of SAME_RUN_KEYS) {
-    if (JSON.stringify(saved[key]) !== JSON.stringify(now[key])) {
+    if (sameRunValue(saved, key) !== sameRunValue(now, key)) {
       throw new CliError(`--resume: ${key} was ${JSON.stringify(saved[key])} in ${now.outDir}, now ${JSON.stringify(now[key])}; resume with the same options or use a new --out`);
     }
   }
