@@ -80,6 +80,18 @@ describe('warm starts: --tasks and --init-from', () => {
     expect(visual.some((name) => !equalArrays(after.get(name)!, before.get(name)!))).toBe(true);
   });
 
+  it('skips (does not crash on) a step where every selected task is scheduled off', () => {
+    // WCL gates its contrastive task until contraEpoch; with --tasks contrast nothing is left to train.
+    const out = join(root, 'wcl-gated');
+    const args = tinyTrainArgs(data, out, ['--steps', '2', '--tasks', 'contrast', '--json'])
+      .map((a) => (a === 'r2gen' ? 'wcl' : a === '{"maxSeqLength":16}' ? '{"maxSeqLength":16,"contraEpoch":5}' : a));
+    const run = runBin(args);
+    expect(run.code, run.stderr).toBe(0);
+    expect((lastJson<{ skippedSteps: number }>(run.stdout)).skippedSteps).toBe(2);
+    const log = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StepLog & { skipped: string | null });
+    expect(log.map((r) => [r.skipped, r.droppedTasks])).toEqual([['no active task', ['lm', 'contrast']], ['no active task', ['lm', 'contrast']]]);
+  });
+
   it('--init-from with --init-prefix visual starts from the source visual weights and this run\'s own initialisation elsewhere', () => {
     const source = weightsOf(join(pretrained, 'checkpoint.bin'));
     const fresh = initialWeights(join(root, 'fresh'));

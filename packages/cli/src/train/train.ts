@@ -140,7 +140,9 @@ async function trainLoop(session: Session, optimizer: RunOptimizer, options: Tra
       const tensors: TrainBatch = toTrainBatch(toPlainBatch(batch, adapter));
       let result: RunStepOutcome;
       try {
-        result = optimizer.step({ adapter, batch: tensors, ctx, omega });
+        // Only reachable with --tasks: every selected task is scheduled off at this step (WCL before
+        // contraEpoch). Nothing to train, so the step is skipped like a non-finite one.
+        result = omega.some((w) => w > 0) ? optimizer.step({ adapter, batch: tensors, ctx, omega }) : NO_ACTIVE_TASK;
         if (result.applied) adapter.commitState?.(tensors, { ...ctx, commitState: true });
       } finally {
         disposeBatch(tensors);
@@ -188,6 +190,10 @@ async function trainLoop(session: Session, optimizer: RunOptimizer, options: Tra
     resumedFrom,
   };
 }
+
+const NO_ACTIVE_TASK: RunStepOutcome = Object.freeze({
+  applied: false, skipped: 'no active task', losses: {}, taskWeights: [], weights: null, lossWeights: null, diagnostics: null, info: null,
+});
 
 /** Validation CE-F1 (paper convention); saves `best.bin` when it improves. */
 async function validate(session: Session, options: TrainOptions, state: CheckpointState, hooks: TrainHooks, setBest: (f1: number) => void): Promise<void> {
