@@ -6,6 +6,7 @@ export { train } from './train/train';
 export { TRAIN_OPTIMIZER_IDS } from './train/run-optimizer';
 export type { RunConfig, TrainHooks } from './train/train';
 export type { TrainOptions, TrainSummary, StepRecord, GradientMode } from './train/train-options';
+export type { InitSource } from './train/init-from';
 export { openTrainedRun } from './train/trained-run';
 export type { WeightsChoice } from './train/trained-run';
 export { generateSplit, scoreGeneration, ceScores } from './train/evaluate-split';

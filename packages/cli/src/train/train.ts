@@ -69,9 +69,9 @@ export async function train(requested: TrainOptions, resume: boolean, hooks: Tra
     ...(hooks.onNotice === undefined ? {} : { onNotice: hooks.onNotice }),
   });
   try {
+    if (options.tasks !== undefined) options = { ...options, tasks: resolveTaskSelection(session.adapter, options.tasks) };
     // Built before anything is written, so a refused method (rotograd on a backbone without a
     // shared representation) leaves no run.json or log behind to be mistaken for a run.
-    if (options.tasks !== undefined) options = { ...options, tasks: resolveTaskSelection(session.adapter, options.tasks) };
     const optimizer = createRunOptimizer(options, session.adapter);
     if (!resuming && options.initFrom !== undefined) {
       // Before step 0 and before run.json: a refused source leaves no half-configured run behind.
