@@ -80,16 +80,7 @@ function aggregator(options: TrainOptions, adapter: BackboneAdapter): RunOptimiz
           { weights: activeWeights },
         )
         : optimizer.step(() => { const l = adapter.forward(batch, ctx, active).losses; return active.map((n) => l[n]!); }, { weights: activeWeights });
-      return {
-        applied: result.applied,
-        skipped: result.skipped,
-        losses: Object.fromEntries(active.map((name, i) => [name, result.losses[i] as number])),
-        taskWeights: Array.from(result.taskWeights),
-        weights: result.weights === null ? null : Array.from(result.weights),
-        lossWeights: null,
-        diagnostics: result.diagnostics,
-        info: result.info,
-      };
+      return outcome(result, active, Array.from(result.taskWeights), { lossWeights: null, diagnostics: result.diagnostics, info: result.info });
     },
     getWeights: () => optimizer.getWeights(),
     setWeights: (w) => optimizer.setWeights(w),
@@ -128,16 +119,11 @@ function lossWeighted(options: TrainOptions, adapter: BackboneAdapter): RunOptim
         () => { const l = adapter.forward(batch, ctx).losses; return names.map((n) => lossOf(l, n)); },
         { active: omega.map((w) => w > 0), epoch: ctx.epoch },
       );
-      return {
-        applied: result.applied,
-        skipped: result.skipped,
-        losses: Object.fromEntries(names.map((name, i) => [name, result.losses[i] as number])),
-        taskWeights: [...omega],
-        weights: result.weights === null ? null : Array.from(result.weights),
+      return outcome(result, names, [...omega], {
         lossWeights: result.lossWeights === null ? null : Array.from(result.lossWeights),
         diagnostics: null,
         info: result.info,
-      };
+      });
     },
     getWeights: () => optimizer.getWeights(),
     setWeights: (w) => optimizer.setWeights(w),
@@ -182,18 +168,13 @@ function rotoGrad(options: TrainOptions, adapter: BackboneAdapter): RunOptimizer
         },
         { active: omega.map((w) => w > 0), epoch: ctx.epoch },
       );
-      return {
-        applied: result.applied,
-        skipped: result.skipped,
-        losses: Object.fromEntries(names.map((name, i) => [name, result.losses[i] as number])),
-        taskWeights: [...omega],
-        weights: result.weights === null ? null : Array.from(result.weights),
+      return outcome(result, names, [...omega], {
         lossWeights: null,
         diagnostics: null,
         info: result.applied
           ? { C: result.C, alphas: Array.from(result.alphas ?? []), featureNorms: Array.from(result.featureNorms ?? []), rotationLoss: result.rotationLoss }
           : null,
-      };
+      });
     },
     getWeights: () => optimizer.getWeights(),
     setWeights: (w) => optimizer.setWeights(w),
@@ -202,6 +183,23 @@ function rotoGrad(options: TrainOptions, adapter: BackboneAdapter): RunOptimizer
       if (state !== null) optimizer.setState(state as RotoGradState);
     },
     dispose: () => optimizer.dispose(),
+  };
+}
+
+/** The trainer's view of a step, from whichever optimizer took it; `names` are the tasks whose losses the step computed. */
+function outcome(
+  result: { readonly applied: boolean; readonly skipped: string | null; readonly losses: Float64Array; readonly weights: Float64Array | null },
+  names: readonly string[],
+  taskWeights: number[],
+  rest: Pick<RunStepOutcome, 'lossWeights' | 'diagnostics' | 'info'>,
+): RunStepOutcome {
+  return {
+    applied: result.applied,
+    skipped: result.skipped,
+    losses: Object.fromEntries(names.map((name, i) => [name, result.losses[i] as number])),
+    taskWeights,
+    weights: result.weights === null ? null : Array.from(result.weights),
+    ...rest,
   };
 }
 
