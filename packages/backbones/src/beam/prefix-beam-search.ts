@@ -17,6 +17,29 @@ export function prefixBeamSearch<S extends PrefixState>(
   opts: GenerateOptions,
   eos: number,
 ): number[][] {
+  return lastPositionBeamSearch(
+    initial,
+    (state, ids) => {
+      const logits = logitsOf(state, ids);
+      const [rows, t, vocabSize] = logits.shape;
+      return tf.reshape(tf.slice(logits, [0, t - 1, 0], [-1, 1, -1]), [rows, vocabSize]);
+    },
+    opts,
+    eos,
+  );
+}
+
+/**
+ * {@link prefixBeamSearch} for decoders that project only the last position to the vocabulary
+ * (R2Gen's `core`: the logit layer sees one row per hypothesis): `lastLogitsOf(state, ids)` returns
+ * the logits `[rows, V]` of the position after `[BOS, prefix…]`.
+ */
+export function lastPositionBeamSearch<S extends PrefixState>(
+  initial: S,
+  lastLogitsOf: (state: S, ids: tf.Tensor2D) => tf.Tensor2D,
+  opts: GenerateOptions,
+  eos: number,
+): number[][] {
   const disposeState = (state: S): void => tf.dispose(Object.values(state));
   const scorer: BeamScorer<S> = {
     logProbs(state, prefixes) {
@@ -25,10 +48,8 @@ export function prefixBeamSearch<S extends PrefixState>(
         const t = (prefixes[0]?.length ?? 0) + 1;
         const ids = new Int32Array(rows * t);
         prefixes.forEach((p, r) => ids.set(p, r * t + 1));
-        const logits = logitsOf(state, tf.tensor2d(ids, [rows, t], 'int32'));
-        const vocabSize = logits.shape[2];
-        const last = tf.reshape(tf.slice(logits, [0, t - 1, 0], [-1, 1, -1]), [rows, vocabSize]);
-        return { values: tf.logSoftmax(last).dataSync() as Float32Array, vocabSize };
+        const last = lastLogitsOf(state, tf.tensor2d(ids, [rows, t], 'int32'));
+        return { values: tf.logSoftmax(last).dataSync() as Float32Array, vocabSize: last.shape[1] };
       });
     },
     reorder(state, rows) {
