@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { inputSpecOf } from '../adapter-kit/input-spec';
 import { selectTasks } from '../adapter-kit/select-tasks';
 import { checkImages } from '../adapter-kit/check-images';
 import type {
   BackboneAdapter, BackboneConfig, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
 } from '../contract';
-import { INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
+import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { CAMANET_DEFAULTS, camanetConfigToJson, resolveCamanetConfig, type CamanetConfig } from './config';
 import { generateIds } from './generate';
@@ -74,15 +75,9 @@ class CamanetAdapter implements BackboneAdapter {
       { name: 'encoderDecoder', vars: entries.map((e) => e.variable).filter((v) => !visual.has(v)), lr: config.lrRest, weightDecay: config.weightDecay },
     ];
     this.parameters = entries;
-    this.inputSpec = {
-      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
-      aux: ['labels14'], inferAux: [],
-    };
+    this.inputSpec = inputSpecOf(config, ['labels14']);
   }
 
-  #scope(ctx: StepContext): ForwardScope {
-    return { training: ctx.training, seed: ctx.seed };
-  }
 
   #selected(only: readonly string[] | undefined): Set<string> {
     return selectTasks(this.name, this.tasks, only);
@@ -91,7 +86,7 @@ class CamanetAdapter implements BackboneAdapter {
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
     const wanted = this.#selected(only);
     checkImages(batch.images, this.inputSpec);
-    const scope = this.#scope(ctx);
+    const scope = scopeOf(ctx);
     return { losses: tf.tidy(() => camanetLosses(this.#model, this.#model.features(batch.images, scope), batch, scope, wanted)) };
   }
 

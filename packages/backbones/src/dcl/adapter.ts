@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { inputSpecOf } from '../adapter-kit/input-spec';
 import { ShapeError } from '@came-grad/optim-core';
 import { selectTasks } from '../adapter-kit/select-tasks';
 import type {
   BackboneAdapter, BackboneConfig, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
 } from '../contract';
-import { INFERENCE_SCOPE } from '../params/forward-scope';
+import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { ParameterStore } from '../params/parameter-store';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { DCL_DEFAULTS, dclConfigToJson, resolveDclConfig, type DclConfig } from './config';
@@ -72,7 +73,7 @@ class DclAdapter implements BackboneAdapter {
     this.frozenParameters = this.#momentum.store.entries().map((p) => p.variable);
     this.parameters = [...s.entries(), ...this.#momentum.store.entries()];
     this.paramGroups = [{ name: 'all', vars: s.entries().map((p) => p.variable), lr: config.lr, weightDecay: config.weightDecay }];
-    this.inputSpec = { views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength, aux: [], inferAux: [] };
+    this.inputSpec = inputSpecOf(config, []);
   }
 
   #selected(only: readonly string[] | undefined): Set<string> {
@@ -83,7 +84,7 @@ class DclAdapter implements BackboneAdapter {
     const wanted = this.#selected(only);
     checkImages(batch.images, this.#config);
     if (wanted.has('itm') && batch.images.shape[0] < 2) throw new ShapeError('batch.images.shape[0]', 'at least 2 (ITM draws its negatives from the batch)', `${batch.images.shape[0]}`);
-    const scope = { training: ctx.training, seed: ctx.seed };
+    const scope = scopeOf(ctx);
     return { losses: tf.tidy(() => dclLosses(this.#model, this.#momentum, batch, ctx, scope, wanted)) };
   }
 

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { inputSpecOf } from '../adapter-kit/input-spec';
+import { scopeOf } from '../params/forward-scope';
 import { ShapeError } from '@came-grad/optim-core';
 import { selectTasks } from '../adapter-kit/select-tasks';
 import { checkImages } from '../adapter-kit/check-images';
@@ -69,11 +71,7 @@ class DDaTRAdapter implements BackboneAdapter {
       { name: 'noDecay', vars: live.filter((v) => !decays(v)), lr: config.lr, weightDecay: 0 },
     ];
     this.parameters = store.entries();
-    this.inputSpec = {
-      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
-      aux: ['labels14x4', 'priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress'],
-      inferAux: ['priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress'],
-    };
+    this.inputSpec = inputSpecOf(config, ['labels14x4', 'priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress'], ['priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress']);
   }
 
   #selected(only: readonly string[] | undefined): Set<string> {
@@ -119,7 +117,7 @@ class DDaTRAdapter implements BackboneAdapter {
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
     const wanted = this.#selected(only);
     return tf.tidy(() => ddatrLosses(this.#model, h as tf.Tensor3D, batch, {
-      scope: { training: ctx.training, seed: ctx.seed },
+      scope: scopeOf(ctx),
       wanted,
       logBase: tf.log(this.#model.baseProbs as tf.Tensor1D),
       priorLabels: this.#priorLabels,

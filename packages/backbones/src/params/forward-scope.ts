@@ -24,3 +24,8 @@ export function dropout<T extends tf.Tensor>(x: T, rate: number, site: string, s
   if (!scope.training || rate <= 0) return x;
   return tf.dropout(x, rate, undefined, deriveSeed(scope.seed, site)) as T;
 }
+
+/** The scope of a forward pass from its step context: dropout in training, masks from the step's seed. */
+export function scopeOf(ctx: { readonly training: boolean; readonly seed: number }): ForwardScope {
+  return { training: ctx.training, seed: ctx.seed };
+}

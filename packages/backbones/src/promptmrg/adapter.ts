@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { inputSpecOf } from '../adapter-kit/input-spec';
 import { ContractError, ShapeError } from '@came-grad/optim-core';
 import { selectTasks } from '../adapter-kit/select-tasks';
 import type {
   BackboneAdapter, BackboneConfig, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch, ValStats,
 } from '../contract';
-import { INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
+import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { positiveFrequencies } from './cls-prompt-branch';
 import { PROMPTMRG_DEFAULTS, promptmrgConfigToJson, resolvePromptMRGConfig, type PromptMRGConfig } from './config';
@@ -62,10 +63,7 @@ class PromptMRGAdapter implements BackboneAdapter {
     this.parameters = store.entries();
     const trainable = new Set([...this.sharedParameters, ...this.taskParameters['lm']!, ...this.taskParameters['cls']!]);
     this.paramGroups = decayGroups(this.parameters, trainable, config.lr, config.weightDecay);
-    this.inputSpec = {
-      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
-      aux: ['labels14x4'], inferAux: [],
-    };
+    this.inputSpec = inputSpecOf(config, ['labels14x4']);
   }
 
   /**
@@ -89,9 +87,6 @@ class PromptMRGAdapter implements BackboneAdapter {
     return this.#bank;
   }
 
-  #scope(ctx: StepContext): ForwardScope {
-    return { training: ctx.training, seed: ctx.seed };
-  }
 
   #selected(only: readonly string[] | undefined): Set<string> {
     return selectTasks(this.name, this.tasks, only);
@@ -100,13 +95,13 @@ class PromptMRGAdapter implements BackboneAdapter {
   /** The shared representation: the patch tokens of the visual extractor (the only shared part). */
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
     checkImages(batch.images, this.inputSpec);
-    return tf.tidy(() => this.#model.visualTokens(batch.images, this.#scope(ctx)));
+    return tf.tidy(() => this.#model.visualTokens(batch.images, scopeOf(ctx)));
   }
 
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
     const wanted = this.#selected(only);
     const bank = this.#requireBank();
-    return tf.tidy(() => promptmrgLosses(this.#model, bank, h as tf.Tensor3D, batch, this.#scope(ctx), wanted));
+    return tf.tidy(() => promptmrgLosses(this.#model, bank, h as tf.Tensor3D, batch, scopeOf(ctx), wanted));
   }
 
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {

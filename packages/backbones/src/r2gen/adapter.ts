@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { inputSpecOf } from '../adapter-kit/input-spec';
 import { selectTasks } from '../adapter-kit/select-tasks';
 import { checkImages } from '../adapter-kit/check-images';
 import type {
   BackboneAdapter, BackboneConfig, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
 } from '../contract';
-import { INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
+import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { R2GEN_DEFAULTS, r2genConfigToJson, resolveR2GenConfig, type R2GenConfig } from './config';
 import { generateIds } from './generate';
@@ -50,15 +51,9 @@ class R2GenAdapter implements BackboneAdapter {
       { name: 'encoderDecoder', vars: rest, lr: config.lrRest, weightDecay: config.weightDecay },
     ];
     this.parameters = store.entries();
-    this.inputSpec = {
-      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
-      aux: config.clsHead ? ['labels14'] : [], inferAux: [],
-    };
+    this.inputSpec = inputSpecOf(config, config.clsHead ? ['labels14'] : []);
   }
 
-  #scope(ctx: StepContext): ForwardScope {
-    return { training: ctx.training, seed: ctx.seed };
-  }
 
   #selected(only: readonly string[] | undefined): Set<string> {
     return selectTasks(this.name, this.tasks, only);
@@ -66,12 +61,12 @@ class R2GenAdapter implements BackboneAdapter {
 
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
     checkImages(batch.images, this.inputSpec);
-    return tf.tidy(() => this.#model.visual.apply(batch.images, this.#scope(ctx)).tokens);
+    return tf.tidy(() => this.#model.visual.apply(batch.images, scopeOf(ctx)).tokens);
   }
 
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
     const wanted = this.#selected(only);
-    const scope = this.#scope(ctx);
+    const scope = scopeOf(ctx);
     return tf.tidy(() => r2genLosses(this.#model, h as tf.Tensor3D, batch, scope, wanted));
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { inputSpecOf } from '../adapter-kit/input-spec';
 import { ContractError, ShapeError } from '@came-grad/optim-core';
 import { selectTasks } from '../adapter-kit/select-tasks';
 import type { PlainAuxInputs } from '../batch/plain-batch';
@@ -6,7 +7,7 @@ import type {
   BackboneAdapter, BackboneConfig, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch, ValStats,
 } from '../contract';
-import { INFERENCE_SCOPE } from '../params/forward-scope';
+import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { positiveFrequencies } from '../promptmrg/cls-prompt-branch';
 import { ReportBank } from '../promptmrg/report-bank';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
@@ -72,10 +73,7 @@ class RevtafAdapter implements BackboneAdapter {
       { name: 'decay', vars: live.filter((v) => v.rank >= 2), lr: config.lr, weightDecay: config.weightDecay },
       { name: 'noDecay', vars: live.filter((v) => v.rank < 2), lr: config.lr, weightDecay: 0 },
     ];
-    this.inputSpec = {
-      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
-      aux: ['labels14x4', 'retrievedMemory'], inferAux: [],
-    };
+    this.inputSpec = inputSpecOf(config, ['labels14x4', 'retrievedMemory']);
   }
 
   /**
@@ -119,13 +117,13 @@ class RevtafAdapter implements BackboneAdapter {
 
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
     checkImages(batch.images, this.inputSpec);
-    return tf.tidy(() => this.#model.visualTokens(batch.images, { training: ctx.training, seed: ctx.seed }));
+    return tf.tidy(() => this.#model.visualTokens(batch.images, scopeOf(ctx)));
   }
 
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
     const wanted = this.#selected(only);
     const { bank, regionEntities } = this.#require();
-    return tf.tidy(() => revtafLosses(this.#model, h as tf.Tensor3D, batch, { scope: { training: ctx.training, seed: ctx.seed }, wanted, bank, regionEntities }));
+    return tf.tidy(() => revtafLosses(this.#model, h as tf.Tensor3D, batch, { scope: scopeOf(ctx), wanted, bank, regionEntities }));
   }
 
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectTasks } from '../adapter-kit/select-tasks';
 import { checkImages } from '../adapter-kit/check-images';
+import { scopeOf } from '../params/forward-scope';
+import { inputSpecOf } from '../adapter-kit/input-spec';
 import type { PlainAuxInputs } from '../batch/plain-batch';
 import type {
   BackboneAdapter, BackboneConfig, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch,
@@ -67,10 +69,7 @@ class TgrgAdapter implements BackboneAdapter {
       { name: 'encoderDecoder', vars: store.entries().map((e) => e.variable).filter((v) => !visual.has(v)), lr: config.lrRest, weightDecay: config.weightDecay },
     ];
     this.parameters = store.entries();
-    this.inputSpec = {
-      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
-      aux: ['topics28'], inferAux: [],
-    };
+    this.inputSpec = inputSpecOf(config, ['topics28']);
   }
 
   /** The topic prior π from the training split's topic targets (TGRG hard-codes MIMIC counts). */
@@ -97,7 +96,7 @@ class TgrgAdapter implements BackboneAdapter {
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
     const wanted = this.#selected(only);
     checkImages(batch.images, this.inputSpec);
-    const scope = { training: ctx.training, seed: ctx.seed };
+    const scope = scopeOf(ctx);
     return { losses: tf.tidy(() => tgrgLosses(this.#model, batch, this.#logPrior, scope, wanted)) };
   }
 

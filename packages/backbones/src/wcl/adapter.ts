@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { inputSpecOf } from '../adapter-kit/input-spec';
 import { ContractError } from '@came-grad/optim-core';
 import { selectTasks } from '../adapter-kit/select-tasks';
 import { checkImages } from '../adapter-kit/check-images';
@@ -7,7 +8,7 @@ import type {
   BackboneAdapter, BackboneConfig, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
 } from '../contract';
-import { INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
+import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { deriveSeed } from '../random/seed';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { WCL_DEFAULTS, effectiveTemperature, resolveWclConfig, wclConfigToJson, type WclConfig } from './config';
@@ -56,15 +57,9 @@ class WclAdapter implements BackboneAdapter {
       { name: 'encoderDecoder', vars: store.select([...SHARED_BODY_PREFIXES, ...LM_PREFIXES, ...CONTRAST_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
     ];
     this.parameters = store.entries();
-    this.inputSpec = {
-      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
-      aux: ['clusterId'], inferAux: [],
-    };
+    this.inputSpec = inputSpecOf(config, ['clusterId']);
   }
 
-  #scope(ctx: StepContext): ForwardScope {
-    return { training: ctx.training, seed: ctx.seed };
-  }
 
   #selected(only: readonly string[] | undefined): Set<string> {
     return selectTasks(this.name, this.tasks, only);
@@ -83,12 +78,12 @@ class WclAdapter implements BackboneAdapter {
 
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
     checkImages(batch.images, this.inputSpec);
-    return tf.tidy(() => this.#model.visual.apply(batch.images, this.#scope(ctx)).tokens);
+    return tf.tidy(() => this.#model.visual.apply(batch.images, scopeOf(ctx)).tokens);
   }
 
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
     const wanted = this.#selected(only);
-    const scope = this.#scope(ctx);
+    const scope = scopeOf(ctx);
     const temperature = effectiveTemperature(this.#config);
     return tf.tidy(() => wclLosses(this.#model, h as tf.Tensor3D, batch, scope, wanted, { temperature }));
   }

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { inputSpecOf } from '../adapter-kit/input-spec';
 import { selectTasks } from '../adapter-kit/select-tasks';
 import { checkImages } from '../adapter-kit/check-images';
 import type {
   BackboneAdapter, BackboneConfig, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
   NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
 } from '../contract';
-import { INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
+import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { XPRONET_DEFAULTS, resolveXProNetConfig, xpronetConfigToJson, type XProNetConfig } from './config';
 import { generateXProNetIds } from './generate';
@@ -53,15 +54,9 @@ class XProNetAdapter implements BackboneAdapter {
       { name: 'encoderDecoder', vars: store.select([...SHARED_PREFIXES, ...LM_PREFIXES, ...CLS_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
     ];
     this.parameters = store.entries();
-    this.inputSpec = {
-      views: config.views, imageSize: config.imageSize, channels: config.channels, maxSeqLength: config.maxSeqLength,
-      aux: ['labels14'], inferAux: [],
-    };
+    this.inputSpec = inputSpecOf(config, ['labels14']);
   }
 
-  #scope(ctx: StepContext): ForwardScope {
-    return { training: ctx.training, seed: ctx.seed };
-  }
 
   #selected(only: readonly string[] | undefined): Set<string> {
     return selectTasks(this.name, this.tasks, only);
@@ -87,12 +82,12 @@ class XProNetAdapter implements BackboneAdapter {
 
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
     checkImages(batch.images, this.inputSpec);
-    return tf.tidy(() => this.#model.visual.apply(batch.images, this.#scope(ctx)).tokens);
+    return tf.tidy(() => this.#model.visual.apply(batch.images, scopeOf(ctx)).tokens);
   }
 
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
     const wanted = this.#selected(only);
-    const scope = this.#scope(ctx);
+    const scope = scopeOf(ctx);
     return tf.tidy(() => {
       const tokens = h as tf.Tensor3D;
       return xpronetLosses(this.#model, tokens, tf.mean(tokens, 1) as tf.Tensor2D, batch, scope, wanted);
