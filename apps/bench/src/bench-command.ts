@@ -25,7 +25,7 @@ export interface BenchIo {
 const RECIPE_FILE = 'bench-recipe.txt';
 
 export const USAGE = `Usage:
-  pnpm bench [--profile quick|full] [--experiment NAME[,NAME…]] [--out DIR] [--jobs N] [--shard i/n]
+  pnpm bench [--profile quick|short|full] [--experiment NAME[,NAME…]] [--out DIR] [--jobs N] [--shard i/n]
              [--dataset synth-cxr|iu_xray|mimic_cxr --data-dir DIR] [--backbones ID,…] [--seeds 0,1,2]
              [--steps N] [--lr LR] [--size tiny|small|base] [--test-studies N] [--backend NAME]
   pnpm bench merge DIR... [--out DIR]
@@ -123,7 +123,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
     lr: positive('lr', values.lr) ?? profile.run.lr,
     testStudies: integer('test-studies', values['test-studies'], 0) ?? profile.run.testStudies,
   };
-  const pick = { optimizers: 'revtaf', ablation: ['promptmrg', 'ddatr'], sensitivity: 'revtaf', cost: 'revtaf', costSteps: profile.costSteps };
+  const pick = { optimizers: 'revtaf', ablation: ['promptmrg', 'ddatr'], sensitivity: 'revtaf', cost: 'revtaf', costSteps: profile.costSteps, linearDynamics: profile.linearDynamics ?? true };
   const cells = experiments.map((name) => ({ name, cells: experimentCells(name, backbones, AGGREGATOR_IDS, pick) }));
   const fullGrid = expandGrid(cells, base, seeds, { backbones: BACKBONE_IDS, optimizers: TRAIN_OPTIMIZER_IDS });
   const grid: GridRun[] = values.shard === undefined ? fullGrid : shardRuns(fullGrid, parseShard(values.shard));

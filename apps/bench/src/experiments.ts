@@ -33,6 +33,12 @@ export interface ExperimentBackbones {
   readonly cost: string;
   /** Steps of a cost run: step time and memory settle after a few steps. */
   readonly costSteps: number;
+  /**
+   * Whether the main table's `linear` runs also take per-task gradients for the gradient-dynamics
+   * columns (conflict rate, energy ratio). That doubles their step cost; the `dynamics`
+   * experiment always takes them.
+   */
+  readonly linearDynamics?: boolean;
 }
 
 /**
@@ -40,15 +46,16 @@ export interface ExperimentBackbones {
  * aggregator ids known at run time, for the cost experiment (every method against `linear`).
  */
 export function experimentCells(name: string, backbones: readonly string[], aggregators: readonly string[], pick: ExperimentBackbones): GridCell[] {
-  const pair = (backbone: string): GridCell[] => [
-    { backbone, variant: 'linear', optimizer: 'linear' },
+  const pair = (backbone: string, linearDynamics = true): GridCell[] => [
+    { backbone, variant: 'linear', optimizer: 'linear', ...(linearDynamics ? {} : { diagnostics: false }) },
     { backbone, variant: 'came-grad', optimizer: 'came-grad' },
   ];
   const came = (backbone: string, variant: string, extra: Partial<GridCell>): GridCell => ({ backbone, variant, optimizer: 'came-grad', ...extra });
   switch (name) {
     case 'main':
+      return backbones.flatMap((b) => pair(b, pick.linearDynamics ?? true));
     case 'dynamics':
-      return backbones.flatMap(pair);
+      return backbones.flatMap((b) => pair(b));
     case 'optimizers':
       return OPTIMIZER_COMPARISON.map((optimizer) => ({ backbone: pick.optimizers, variant: optimizer, optimizer }));
     case 'ablation':

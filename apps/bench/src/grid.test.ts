@@ -32,6 +32,15 @@ describe('grid', () => {
     expect(grid[0]?.id).toMatch(/^r2gen-came-grad-s0-[0-9a-f]{8}$/);
   });
 
+  it('a profile without linear dynamics gives the main table one-backward linear runs; the dynamics experiment keeps them', () => {
+    const lean = { ...pick, linearDynamics: false };
+    const main = expandGrid([{ name: 'main', cells: experimentCells('main', ['r2gen'], [], lean) }], base, [0], availability);
+    expect(main.map((g) => [g.variant, g.config.diagnostics])).toEqual([['came-grad', true], ['linear', false]]);
+    const both = expandGrid(['main', 'dynamics'].map((name) => ({ name, cells: experimentCells(name, ['r2gen'], [], lean) })), base, [0], availability);
+    // The dynamics experiment's linear run logs gradients, so it is a separate run from the main table's.
+    expect(both.map((g) => `${g.variant}:${g.config.diagnostics}:${g.experiments.join('+')}`).sort()).toEqual(['came-grad:true:dynamics+main', 'linear:false:main', 'linear:true:dynamics']);
+  });
+
   it('the optimizers experiment: all 14 comparators train through the cli; an optimizer it lacks is marked', () => {
     const cells = [{ name: 'optimizers', cells: experimentCells('optimizers', [], [], pick) }];
     const grid = expandGrid(cells, base, [0], { backbones: ['revtaf'], optimizers: TRAIN_OPTIMIZER_IDS });

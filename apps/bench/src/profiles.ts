@@ -9,6 +9,8 @@ export interface Profile {
   /** The generated synth-cxr set used when no `--dataset` is given. */
   readonly synth: { readonly studies: number; readonly imageSize: number; readonly seed: number };
   readonly costSteps: number;
+  /** Whether the main table's `linear` runs log gradient dynamics (default true; see experiments.ts). */
+  readonly linearDynamics?: boolean;
 }
 
 /**
@@ -26,6 +28,22 @@ export const QUICK: Profile = Object.freeze<Profile>({
   costSteps: 6,
 });
 
+/**
+ * `short`: the main table after the shortest schedule in which the tiny models were measured to
+ * start reading the image (README, "How long before a model reads the image"): 3,000 steps at
+ * peak lr 2e-3 on 4,000 studies at 32 px, scored on 200 test studies. `linear` runs take one
+ * backward pass (no dynamics columns), so its step time is the real baseline cost.
+ */
+export const SHORT: Profile = Object.freeze<Profile>({
+  name: 'short',
+  experiments: ['main'],
+  seeds: [0],
+  run: { size: 'tiny', steps: 3000, batchSize: 8, lr: 2e-3, valStudies: 64, beamSize: 1, testStudies: 200 },
+  synth: { studies: 4000, imageSize: 32, seed: 1 },
+  costSteps: 6,
+  linearDynamics: false,
+});
+
 /** `full`: every experiment, three seeds, the `small` models, a real schedule, the whole test split. */
 export const FULL: Profile = Object.freeze<Profile>({
   name: 'full',
@@ -36,4 +54,4 @@ export const FULL: Profile = Object.freeze<Profile>({
   costSteps: 30,
 });
 
-export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({ quick: QUICK, full: FULL });
+export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({ quick: QUICK, short: SHORT, full: FULL });
