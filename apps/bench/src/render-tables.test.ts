@@ -29,6 +29,24 @@ describe('tables', () => {
     expect(md).toContain('+25.00 points');
   });
 
+  it('sets each row beside the trivial baselines of its test studies and counts the distinct label sets generated', () => {
+    const grid = [testGridRun('wcl', 'linear', 0), testGridRun('wcl', 'came-grad', 0)];
+    const ref = ['1.............', '.1............', '..1...........'];
+    const template = { pred: ['1.............', '1.............', '1.............'], ref };
+    const reading = { pred: ['1.............', '.1............', '..0...........'], ref };
+    const withBaselines = (r: ReturnType<typeof testRecord>, mode: number): ReturnType<typeof testRecord> => ({
+      ...r, baselines: { ...r.baselines, mostFrequentReport: { macro: { precision: mode, recall: mode, f1: mode }, micro: { precision: 0, recall: 0, f1: 0 } } },
+    });
+    const records = [withBaselines(testRecord(grid[0]!, 0.053, template), 0.053), withBaselines(testRecord(grid[1]!, 0.0721, reading), 0.053)];
+    const md = experimentMarkdown(summarizeExperiment('main', grid, records));
+    expect(md).toContain('### main: against the trivial baselines (CE-F1, points)');
+    expect(md).toContain('| wcl | linear | 1 | 5.30 | 5.30 | 0.00 | 0.00 | 1 / 3 |');
+    expect(md).toContain('| wcl | came-grad | 1 | 7.21 | 5.30 | 0.00 | +1.91 | 3 / 3 |');
+    expect(md).toContain('1 of 2 rows score above both baselines.');
+    // Only the main table carries the section.
+    expect(experimentMarkdown(summarizeExperiment('optimizers', grid, records))).not.toContain('trivial baselines');
+  });
+
   it('writes one CSV row per experiment row with raw fractions and quoted fields', () => {
     const grid = [testGridRun('wcl', 'linear', 0), testGridRun('wcl', 'came-grad', 0)];
     const csv = resultsCsv([summarizeExperiment('main', grid, grid.map((g) => testRecord(g, g.variant === 'linear' ? 0.25 : 0.5)))]);

@@ -1,16 +1,8 @@
+import { baselinesMarkdown } from './baselines-table';
+import { mdRow, points, signed } from './table-cells';
 import { METRICS } from './summary';
 import type { DeltaRow, ExperimentSummary, SummaryRow } from './summary';
 import type { MeanCi } from './statistics';
-
-/** Scores are shown in points (×100), as the paper prints them. */
-export function points(value: number, digits = 2): string {
-  return Number.isFinite(value) ? (value * 100).toFixed(digits) : 'n/a';
-}
-
-function signed(value: number): string {
-  const text = points(value);
-  return value > 0 ? `+${text}` : text;
-}
 
 function cell(stat: MeanCi | undefined): string {
   if (stat === undefined) return '';
@@ -21,8 +13,6 @@ function bootstrapText(d: DeltaRow): string {
   if (d.bootstrap === null) return 'n/a';
   return `[${signed(d.bootstrap.ciLow)}, ${signed(d.bootstrap.ciHigh)}]`;
 }
-
-const mdRow = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
 /** True when any row of the summary rests on one seed (the tables then say so). */
 export function hasSingleSeed(summary: ExperimentSummary): boolean {
@@ -54,6 +44,7 @@ export function experimentMarkdown(summary: ExperimentSummary): string {
     lines.push('', `**Average Δ CE-F1 (came-grad − linear) over ${a.backbones.length} of the paper's 8 backbones (${a.backbones.join(', ')}): ${signed(a.value)} points.** The paper's abstract reports +2.3 (MIMIC-CXR) and +1.9 (IU X-Ray).`);
   }
   lines.push('', ...notes(summary));
+  if (summary.name === 'main') lines.push('', ...baselinesMarkdown(summary));
   return lines.join('\n');
 }
 
