@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputSpecOf } from '../adapter-kit/input-spec';
-import { selectTasks } from '../adapter-kit/select-tasks';
 import { checkImages } from '../adapter-kit/check-images';
-import type {
-  BackboneAdapter, BackboneConfig, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
-  NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
-} from '../contract';
+import { inputSpecOf } from '../adapter-kit/input-spec';
+import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
+import type { BackboneAdapter, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
-import { R2GEN_DEFAULTS, r2genConfigToJson, resolveR2GenConfig, type R2GenConfig } from './config';
+import { R2GEN_DEFAULTS, resolveR2GenConfig, type R2GenConfig } from './config';
 import { generateIds } from './generate';
 import { r2genLosses } from './losses';
 import { CLS_PREFIXES, LM_PREFIXES, R2GenModel, VISUAL_PREFIXES } from './model';
@@ -18,91 +15,59 @@ export { R2GEN_DEFAULTS, type R2GenConfig };
 /** Registry id of {@link createR2Gen}. */
 export const R2GEN_ID = 'r2gen';
 
-class R2GenAdapter implements BackboneAdapter {
-  readonly specificationVersion = 'v1' as const;
-  readonly name = R2GEN_ID;
-  readonly tasks: readonly TaskSpec[];
-  readonly sharedParameters: tf.Variable[];
-  readonly taskParameters: Record<string, tf.Variable[]>;
-  readonly frozenParameters: tf.Variable[] = [];
-  readonly paramGroups: ParamGroup[];
-  readonly parameters: readonly NamedParameter[];
-  readonly inputSpec: InputSpec;
-  readonly tokenizer: WordTokenizer;
-  readonly #model: R2GenModel;
-  readonly #config: R2GenConfig;
-
+class R2GenAdapter extends SplitAdapterBase<R2GenConfig, R2GenModel> {
   constructor(config: R2GenConfig) {
-    this.#config = config;
-    this.tokenizer = new WordTokenizer(config.vocab);
-    this.#model = new R2GenModel(config, this.tokenizer.vocabSize);
-    const store = this.#model.store;
+    const tokenizer = new WordTokenizer(config.vocab);
+    const model = new R2GenModel(config, tokenizer.vocabSize);
+    const store = model.store;
     const visual = store.select(VISUAL_PREFIXES);
     const rest = store.select([...LM_PREFIXES, ...CLS_PREFIXES]);
     const lm = store.select(LM_PREFIXES);
-    this.tasks = config.clsHead
-      ? [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: config.clsWeight }]
-      : [{ name: 'lm', kind: 'generation', weight: 1 }];
-    // With one task nothing is reached by two, so the visual extractor belongs to lm.
-    this.sharedParameters = config.clsHead ? visual : [];
-    this.taskParameters = config.clsHead ? { lm, cls: store.select(CLS_PREFIXES) } : { lm: [...visual, ...lm] };
-    this.paramGroups = [
-      { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
-      { name: 'encoderDecoder', vars: rest, lr: config.lrRest, weightDecay: config.weightDecay },
-    ];
-    this.parameters = store.entries();
-    this.inputSpec = inputSpecOf(config, config.clsHead ? ['labels14'] : []);
-  }
-
-
-  #selected(only: readonly string[] | undefined): Set<string> {
-    return selectTasks(this.name, this.tasks, only);
+    super({
+      name: R2GEN_ID,
+      config,
+      tokenizer,
+      model,
+      store,
+      tasks: config.clsHead
+        ? [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: config.clsWeight }]
+        : [{ name: 'lm', kind: 'generation', weight: 1 }],
+      // With one task nothing is reached by two, so the visual extractor belongs to lm.
+      sharedParameters: config.clsHead ? visual : [],
+      taskParameters: config.clsHead ? { lm, cls: store.select(CLS_PREFIXES) } : { lm: [...visual, ...lm] },
+      paramGroups: [
+        { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
+        { name: 'encoderDecoder', vars: rest, lr: config.lrRest, weightDecay: config.weightDecay },
+      ],
+      inputSpec: inputSpecOf(config, config.clsHead ? ['labels14'] : []),
+    });
   }
 
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
     checkImages(batch.images, this.inputSpec);
-    return tf.tidy(() => this.#model.visual.apply(batch.images, scopeOf(ctx)).tokens);
+    return tf.tidy(() => this.model.visual.apply(batch.images, scopeOf(ctx)).tokens);
   }
 
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
-    const wanted = this.#selected(only);
+    const wanted = this.selected(only);
     const scope = scopeOf(ctx);
-    return tf.tidy(() => r2genLosses(this.#model, h as tf.Tensor3D, batch, scope, wanted));
-  }
-
-  forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
-    this.#selected(only);
-    return { losses: tf.tidy(() => this.lossesFromShared(this.encodeShared(batch, ctx), batch, ctx, only)) };
+    return tf.tidy(() => r2genLosses(this.model, h as tf.Tensor3D, batch, scope, wanted));
   }
 
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
     checkImages(batch.images, this.inputSpec);
     const { tokens, pooled } = tf.tidy(() => {
-      const features = this.#model.visual.apply(batch.images, INFERENCE_SCOPE);
+      const features = this.model.visual.apply(batch.images, INFERENCE_SCOPE);
       return { tokens: features.tokens, pooled: features.pooled };
     });
     try {
-      const memory = tf.tidy(() => this.#model.encode(tokens, INFERENCE_SCOPE));
-      let ids: number[][];
-      try {
-        ids = generateIds(this.#model, memory, opts, this.tokenizer.eos);
-      } finally {
-        memory.dispose();
-      }
-      const texts = ids.map((seq) => this.tokenizer.decode(seq));
-      if (this.#model.clsHead === undefined) return { texts };
-      return { texts, clsProbs: tf.tidy(() => tf.sigmoid(this.#model.classify(pooled))) };
+      const memory = tf.tidy(() => this.model.encode(tokens, INFERENCE_SCOPE));
+      const { texts } = this.generated(() => generateIds(this.model, memory, opts, this.tokenizer.eos), memory);
+      if (this.model.clsHead === undefined) return { texts };
+      return { texts, clsProbs: tf.tidy(() => tf.sigmoid(this.model.classify(pooled))) };
     } finally {
       tf.dispose([tokens, pooled]);
     }
-  }
-
-  getConfig(): BackboneConfig {
-    return r2genConfigToJson(this.#config);
-  }
-
-  dispose(): void {
-    this.#model.store.dispose();
   }
 }
 
