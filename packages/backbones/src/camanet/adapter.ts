@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputSpecOf } from '../adapter-kit/input-spec';
-import { selectTasks } from '../adapter-kit/select-tasks';
+import { AdapterBase } from '../adapter-kit/adapter-base';
 import { checkImages } from '../adapter-kit/check-images';
-import type {
-  BackboneAdapter, BackboneConfig, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
-  NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
-} from '../contract';
+import { inputSpecOf } from '../adapter-kit/input-spec';
+import type { BackboneAdapter, ForwardResult, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
-import { CAMANET_DEFAULTS, camanetConfigToJson, resolveCamanetConfig, type CamanetConfig } from './config';
+import { CAMANET_DEFAULTS, resolveCamanetConfig, type CamanetConfig } from './config';
 import { generateIds } from './generate';
 import { camanetLosses } from './losses';
 import { CamanetModel, HEAD_PREFIXES, VISUAL_PREFIXES } from './model';
@@ -35,86 +32,59 @@ function lmOnlyNames(names: readonly string[], probe: number): Set<string> {
   return lm;
 }
 
-class CamanetAdapter implements BackboneAdapter {
-  readonly specificationVersion = 'v1' as const;
-  readonly name = CAMANET_ID;
-  readonly tasks: readonly TaskSpec[];
-  readonly sharedParameters: tf.Variable[];
-  readonly taskParameters: Record<string, tf.Variable[]>;
-  readonly frozenParameters: tf.Variable[] = [];
-  readonly paramGroups: ParamGroup[];
-  readonly parameters: readonly NamedParameter[];
-  readonly inputSpec: InputSpec;
-  readonly tokenizer: WordTokenizer;
-  readonly #model: CamanetModel;
-  readonly #config: CamanetConfig;
-
+class CamanetAdapter extends AdapterBase<CamanetConfig, CamanetModel> {
   constructor(config: CamanetConfig) {
-    this.#config = config;
-    this.tokenizer = new WordTokenizer(config.vocab);
-    this.#model = new CamanetModel(config, this.tokenizer.vocabSize);
-    const store = this.#model.store;
-    this.tasks = [
-      { name: 'lm', kind: 'generation', weight: 1 },
-      { name: 'bce', kind: 'classification', weight: config.bceWeight },
-      { name: 'attn_mse', kind: 'alignment', weight: config.mseWeight },
-    ];
+    const tokenizer = new WordTokenizer(config.vocab);
+    const model = new CamanetModel(config, tokenizer.vocabSize);
+    const store = model.store;
     const entries = store.entries();
-    const lmOnly = lmOnlyNames(entries.map((e) => e.name), this.#model.probeLayer);
+    const lmOnly = lmOnlyNames(entries.map((e) => e.name), model.probeLayer);
     const head = new Set(store.select(HEAD_PREFIXES));
-    this.taskParameters = {
-      lm: entries.filter((e) => lmOnly.has(e.name)).map((e) => e.variable),
-      bce: [...head],
-    };
-    // The DenseNet feeds all three tasks; the foreground norm, encoder, embeddings, memory and the
-    // decoder up to the probed attention feed lm and attn_mse.
-    this.sharedParameters = entries.filter((e) => !lmOnly.has(e.name) && !head.has(e.variable)).map((e) => e.variable);
     const visual = new Set(store.select(VISUAL_PREFIXES));
-    this.paramGroups = [
-      { name: 'visual', vars: [...visual], lr: config.lrVisual, weightDecay: config.weightDecay },
-      { name: 'encoderDecoder', vars: entries.map((e) => e.variable).filter((v) => !visual.has(v)), lr: config.lrRest, weightDecay: config.weightDecay },
-    ];
-    this.parameters = entries;
-    this.inputSpec = inputSpecOf(config, ['labels14']);
-  }
-
-
-  #selected(only: readonly string[] | undefined): Set<string> {
-    return selectTasks(this.name, this.tasks, only);
+    super({
+      name: CAMANET_ID,
+      config,
+      tokenizer,
+      model,
+      store,
+      tasks: [
+        { name: 'lm', kind: 'generation', weight: 1 },
+        { name: 'bce', kind: 'classification', weight: config.bceWeight },
+        { name: 'attn_mse', kind: 'alignment', weight: config.mseWeight },
+      ],
+      // The DenseNet feeds all three tasks; the foreground norm, encoder, embeddings, memory and the
+      // decoder up to the probed attention feed lm and attn_mse.
+      sharedParameters: entries.filter((e) => !lmOnly.has(e.name) && !head.has(e.variable)).map((e) => e.variable),
+      taskParameters: {
+        lm: entries.filter((e) => lmOnly.has(e.name)).map((e) => e.variable),
+        bce: [...head],
+      },
+      paramGroups: [
+        { name: 'visual', vars: [...visual], lr: config.lrVisual, weightDecay: config.weightDecay },
+        { name: 'encoderDecoder', vars: entries.map((e) => e.variable).filter((v) => !visual.has(v)), lr: config.lrRest, weightDecay: config.weightDecay },
+      ],
+      parameters: entries,
+      inputSpec: inputSpecOf(config, ['labels14']),
+    });
   }
 
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
-    const wanted = this.#selected(only);
+    const wanted = this.selected(only);
     checkImages(batch.images, this.inputSpec);
     const scope = scopeOf(ctx);
-    return { losses: tf.tidy(() => camanetLosses(this.#model, this.#model.features(batch.images, scope), batch, scope, wanted)) };
+    return { losses: tf.tidy(() => camanetLosses(this.model, this.model.features(batch.images, scope), batch, scope, wanted)) };
   }
 
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
     checkImages(batch.images, this.inputSpec);
+    const model = this.model;
     // Only the images: the foreground map comes from the head's own predictions.
     const { memory, probs } = tf.tidy(() => {
-      const features = this.#model.features(batch.images, INFERENCE_SCOPE);
-      const { encoded } = this.#model.encode(features, INFERENCE_SCOPE);
-      return { memory: CamanetModel.patchMemory(encoded), probs: tf.sigmoid(this.#model.classify(features.pooled)) };
+      const features = model.features(batch.images, INFERENCE_SCOPE);
+      const { encoded } = model.encode(features, INFERENCE_SCOPE);
+      return { memory: CamanetModel.patchMemory(encoded), probs: tf.sigmoid(model.classify(features.pooled)) };
     });
-    try {
-      const ids = generateIds(this.#model, memory, opts, this.tokenizer.eos);
-      return { texts: ids.map((seq) => this.tokenizer.decode(seq)), clsProbs: probs };
-    } catch (error) {
-      probs.dispose();
-      throw error;
-    } finally {
-      memory.dispose();
-    }
-  }
-
-  getConfig(): BackboneConfig {
-    return camanetConfigToJson(this.#config);
-  }
-
-  dispose(): void {
-    this.#model.store.dispose();
+    return this.generated(() => generateIds(model, memory, opts, this.tokenizer.eos), memory, probs);
   }
 }
 

@@ -1,15 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputSpecOf } from '../adapter-kit/input-spec';
-import { scopeOf } from '../params/forward-scope';
 import { ShapeError } from '@came-grad/optim-core';
-import { selectTasks } from '../adapter-kit/select-tasks';
 import { checkImages } from '../adapter-kit/check-images';
-import type {
-  BackboneAdapter, BackboneConfig, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
-  NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch, ValStats,
-} from '../contract';
+import { inputSpecOf } from '../adapter-kit/input-spec';
+import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
+import type { BackboneAdapter, Corpus, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch, ValStats } from '../contract';
+import { scopeOf } from '../params/forward-scope';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
-import { DDATR_DEFAULTS, ddatrConfigToJson, resolveDDaTRConfig, type DDaTRConfig } from './config';
+import { DDATR_DEFAULTS, resolveDDaTRConfig, type DDaTRConfig } from './config';
 import { generatePromptedIds } from './generate';
 import { POSITIVE_STATE, positiveFrequencies, reestimatedBaseProbs } from './logit-adjusted-loss';
 import { ddatrLosses } from './losses';
@@ -22,141 +19,109 @@ export { DDATR_DEFAULTS, type DDaTRConfig };
 /** Registry id of {@link createDDaTR}. */
 export const DDATR_ID = 'ddatr';
 
-class DDaTRAdapter implements BackboneAdapter {
-  readonly specificationVersion = 'v1' as const;
-  readonly name = DDATR_ID;
-  readonly tasks: readonly TaskSpec[];
-  readonly sharedParameters: tf.Variable[];
-  readonly taskParameters: Record<string, tf.Variable[]>;
-  readonly frozenParameters: tf.Variable[];
-  readonly paramGroups: ParamGroup[];
-  readonly parameters: readonly NamedParameter[];
-  readonly inputSpec: InputSpec;
-  readonly tokenizer: WordTokenizer;
-  readonly #model: DDaTRModel;
-  readonly #config: DDaTRConfig;
+class DDaTRAdapter extends SplitAdapterBase<DDaTRConfig, DDaTRModel> {
   readonly #priorLabels: PriorLabelBank;
 
   constructor(config: DDaTRConfig) {
-    this.#config = config;
-    this.tokenizer = new WordTokenizer(config.vocab);
-    this.#model = new DDaTRModel(config, this.tokenizer.vocabSize);
-    this.#priorLabels = new PriorLabelBank(this.tokenizer, DDATR_CLASSES);
-    const store = this.#model.store;
+    const tokenizer = new WordTokenizer(config.vocab);
+    const model = new DDaTRModel(config, tokenizer.vocabSize);
+    const priorLabels = new PriorLabelBank(tokenizer, DDATR_CLASSES);
+    const store = model.store;
     const p = DDATR_PREFIXES;
-    this.frozenParameters = store.select(p.frozen);
+    const frozenParameters = store.select(p.frozen);
     const lm = store.select(p.lm);
     const curHead = store.select(p.currentHead);
     const priorHead = store.select(p.priorHead);
-    const owned = new Set([...this.frozenParameters, ...lm, ...curHead, ...priorHead]);
-    this.sharedParameters = store.entries().map((e) => e.variable).filter((v) => !owned.has(v));
+    const owned = new Set([...frozenParameters, ...lm, ...curHead, ...priorHead]);
     const w = config.clsWeight;
-    if (config.splitPriorCls) {
-      this.tasks = [
-        { name: 'lm', kind: 'generation', weight: 1 },
-        { name: 'cls_cur', kind: 'classification', weight: w },
-        { name: 'cls_prior', kind: 'classification', weight: w },
-      ];
-      this.taskParameters = { lm, cls_cur: curHead, cls_prior: priorHead };
-    } else {
-      this.tasks = [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: w }];
-      this.taskParameters = { lm, cls: [...curHead, ...priorHead] };
-    }
     // AdamW groups of the PromptMRG/DDaTR trainer: decay on ≥ 2-D weights only.
     const decays = (v: tf.Variable): boolean => v.shape.length >= 2;
-    const frozen = new Set(this.frozenParameters);
+    const frozen = new Set(frozenParameters);
     const live = store.entries().map((e) => e.variable).filter((v) => !frozen.has(v));
-    this.paramGroups = [
-      { name: 'decay', vars: live.filter(decays), lr: config.lr, weightDecay: config.weightDecay },
-      { name: 'noDecay', vars: live.filter((v) => !decays(v)), lr: config.lr, weightDecay: 0 },
-    ];
-    this.parameters = store.entries();
-    this.inputSpec = inputSpecOf(config, ['labels14x4', 'priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress'], ['priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress']);
-  }
-
-  #selected(only: readonly string[] | undefined): Set<string> {
-    return selectTasks(this.name, this.tasks, only);
+    super({
+      name: DDATR_ID,
+      config,
+      tokenizer,
+      model,
+      store,
+      tasks: config.splitPriorCls
+        ? [
+          { name: 'lm', kind: 'generation', weight: 1 },
+          { name: 'cls_cur', kind: 'classification', weight: w },
+          { name: 'cls_prior', kind: 'classification', weight: w },
+        ]
+        : [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: w }],
+      sharedParameters: store.entries().map((e) => e.variable).filter((v) => !owned.has(v)),
+      taskParameters: config.splitPriorCls ? { lm, cls_cur: curHead, cls_prior: priorHead } : { lm, cls: [...curHead, ...priorHead] },
+      frozenParameters,
+      paramGroups: [
+        { name: 'decay', vars: live.filter(decays), lr: config.lr, weightDecay: config.weightDecay },
+        { name: 'noDecay', vars: live.filter((v) => !decays(v)), lr: config.lr, weightDecay: 0 },
+      ],
+      inputSpec: inputSpecOf(config, ['labels14x4', 'priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress'], ['priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress']),
+    });
+    this.#priorLabels = priorLabels;
   }
 
   prepare(corpus: Corpus): void {
     this.#priorLabels.build(corpus.train);
     const labelled = corpus.train.flatMap((s) => (s.labels14 === undefined ? [] : [s.labels14]));
-    if (labelled.length > 0) this.#setBaseProbs(positiveFrequencies(labelled, DDATR_CLASSES, this.#config.minBaseProb));
+    if (labelled.length > 0) this.#setBaseProbs(positiveFrequencies(labelled, DDATR_CLASSES, this.config.minBaseProb));
   }
 
   onValidation(stats: ValStats): void {
     const mean = stats.meanPositiveProb;
     if (mean === undefined) return;
     if (mean.length !== DDATR_CLASSES) throw new ShapeError('stats.meanPositiveProb', `${DDATR_CLASSES} values`, `${mean.length}`);
-    const next = reestimatedBaseProbs(mean, this.#config.minBaseProb, this.baseProbs);
+    const next = reestimatedBaseProbs(mean, this.config.minBaseProb, this.baseProbs);
     if (next !== undefined) this.#setBaseProbs(next);
   }
 
   // Logit-adjustment state (trainer-level in PromptMRG/DDaTR), changed only by prepare and onValidation.
   #setBaseProbs(values: readonly number[]): void {
-    const next = tf.tensor1d(values.map((v) => Math.max(v, this.#config.minBaseProb)));
-    this.#model.baseProbs.assign(next);
+    const next = tf.tensor1d(values.map((v) => Math.max(v, this.config.minBaseProb)));
+    this.model.baseProbs.assign(next);
     next.dispose();
   }
 
   /** The current logit-adjustment base probabilities (a copy). */
   get baseProbs(): number[] {
-    return Array.from(this.#model.baseProbs.dataSync());
+    return Array.from(this.model.baseProbs.dataSync());
   }
 
   // The encoder has no dropout, so the context does not change h.
   encodeShared(batch: TrainBatch, _ctx: StepContext): tf.Tensor {
     checkImages(batch.images, this.inputSpec);
     return tf.tidy(() => {
-      const prior = priorInputsOf(batch.images, batch.aux, this.#config.maxSeqLength);
-      const f = this.#model.encode(batch.images, prior);
+      const prior = priorInputsOf(batch.images, batch.aux, this.config.maxSeqLength);
+      const f = this.model.encode(batch.images, prior);
       return tf.concat([f.tokens, tf.expandDims(f.priorPooled, 1)], 1);
     });
   }
 
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
-    const wanted = this.#selected(only);
-    return tf.tidy(() => ddatrLosses(this.#model, h as tf.Tensor3D, batch, {
+    const wanted = this.selected(only);
+    return tf.tidy(() => ddatrLosses(this.model, h as tf.Tensor3D, batch, {
       scope: scopeOf(ctx),
       wanted,
-      logBase: tf.log(this.#model.baseProbs as tf.Tensor1D),
+      logBase: tf.log(this.model.baseProbs as tf.Tensor1D),
       priorLabels: this.#priorLabels,
     }));
   }
 
-  forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
-    this.#selected(only);
-    return { losses: tf.tidy(() => this.lossesFromShared(this.encodeShared(batch, ctx), batch, ctx, only)) };
-  }
-
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
     checkImages(batch.images, this.inputSpec);
+    const model = this.model;
     // Prompts come from cls_head1's argmax (no logit adjustment at inference); labels are never read.
     const { memory, states, probs } = tf.tidy(() => {
-      const prior = priorInputsOf(batch.images, batch.aux, this.#config.maxSeqLength);
-      const f = this.#model.encode(batch.images, prior);
-      const logits = this.#model.stateLogits(this.#model.clsHead1, f.pooled);
+      const prior = priorInputsOf(batch.images, batch.aux, this.config.maxSeqLength);
+      const f = model.encode(batch.images, prior);
+      const logits = model.stateLogits(model.clsHead1, f.pooled);
       const b = logits.shape[0];
       const positive = tf.reshape(tf.slice(tf.softmax(logits), [0, 0, POSITIVE_STATE], [b, DDATR_CLASSES, 1]), [b, DDATR_CLASSES]);
-      return { memory: this.#model.decoder.memory(f.tokens), states: tf.cast(tf.argMax(logits, 2), 'int32') as tf.Tensor2D, probs: positive as tf.Tensor2D };
+      return { memory: model.decoder.memory(f.tokens), states: tf.cast(tf.argMax(logits, 2), 'int32') as tf.Tensor2D, probs: positive as tf.Tensor2D };
     });
-    try {
-      const ids = generatePromptedIds(this.#model.decoder, memory, states, opts, this.tokenizer.eos);
-      return { texts: ids.map((seq) => this.tokenizer.decode(seq)), clsProbs: probs };
-    } catch (error) {
-      probs.dispose();
-      throw error;
-    } finally {
-      tf.dispose([memory, states]);
-    }
-  }
-
-  getConfig(): BackboneConfig {
-    return ddatrConfigToJson(this.#config);
-  }
-
-  dispose(): void {
-    this.#model.store.dispose();
+    return this.generated(() => generatePromptedIds(model.decoder, memory, states, opts, this.tokenizer.eos), [memory, states], probs);
   }
 }
 

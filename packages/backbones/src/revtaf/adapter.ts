@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputSpecOf } from '../adapter-kit/input-spec';
 import { ContractError, ShapeError } from '@came-grad/optim-core';
-import { selectTasks } from '../adapter-kit/select-tasks';
+import { inputSpecOf } from '../adapter-kit/input-spec';
+import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
 import type { PlainAuxInputs } from '../batch/plain-batch';
 import type {
-  BackboneAdapter, BackboneConfig, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
-  NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch, ValStats,
+  BackboneAdapter, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec, StepContext, TrainBatch,
+  ValStats,
 } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { positiveFrequencies } from '../promptmrg/cls-prompt-branch';
 import { ReportBank } from '../promptmrg/report-bank';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
-import { REVTAF_DEFAULTS, resolveRevtafConfig, revtafConfigToJson, type RevtafConfig } from './config';
+import { REVTAF_DEFAULTS, resolveRevtafConfig, type RevtafConfig } from './config';
 import { generateReports } from './generate';
 import { revtafLosses } from './losses';
 import { OBSERVATION_PHRASES, REVTAF_PREFIXES, RevtafModel } from './model';
@@ -35,45 +35,39 @@ function checkImages(images: tf.Tensor, spec: InputSpec): void {
   }
 }
 
-class RevtafAdapter implements BackboneAdapter {
-  readonly specificationVersion = 'v1' as const;
-  readonly name = REVTAF_ID;
-  readonly tasks: readonly TaskSpec[];
-  readonly sharedParameters: tf.Variable[];
-  readonly taskParameters: Record<string, tf.Variable[]>;
-  readonly frozenParameters: tf.Variable[];
-  readonly paramGroups: ParamGroup[];
-  readonly parameters: readonly NamedParameter[];
-  readonly inputSpec: InputSpec;
-  readonly tokenizer: WordTokenizer;
-  readonly #model: RevtafModel;
-  readonly #config: RevtafConfig;
+class RevtafAdapter extends SplitAdapterBase<RevtafConfig, RevtafModel> {
   #prepared: Prepared | undefined;
 
   constructor(config: RevtafConfig) {
-    this.#config = config;
-    this.tokenizer = new WordTokenizer(config.vocab);
-    this.#model = new RevtafModel(config, this.tokenizer.vocabSize);
-    const store = this.#model.store;
+    const tokenizer = new WordTokenizer(config.vocab);
+    const model = new RevtafModel(config, tokenizer.vocabSize);
+    const store = model.store;
     const p = REVTAF_PREFIXES;
-    this.tasks = [
-      { name: 'lm', kind: 'generation', weight: 1 },
-      { name: 'cls', kind: 'classification', weight: config.clsWeight },
-      { name: 'align', kind: 'alignment', weight: config.alignWeight },
-      { name: 'rank', kind: 'retrieval', weight: config.rankWeight },
-    ];
-    this.sharedParameters = store.select(p.shared);
-    this.taskParameters = { lm: store.select(p.lm), cls: store.select(p.cls), rank: store.select(p.rank) };
-    this.frozenParameters = store.select(p.frozen);
-    this.parameters = store.entries();
-    const frozen = new Set(this.frozenParameters);
-    const live = this.parameters.map((e) => e.variable).filter((v) => !frozen.has(v));
-    // AdamW as PromptMRG builds it: decay on matrices only.
-    this.paramGroups = [
-      { name: 'decay', vars: live.filter((v) => v.rank >= 2), lr: config.lr, weightDecay: config.weightDecay },
-      { name: 'noDecay', vars: live.filter((v) => v.rank < 2), lr: config.lr, weightDecay: 0 },
-    ];
-    this.inputSpec = inputSpecOf(config, ['labels14x4', 'retrievedMemory']);
+    const frozenParameters = store.select(p.frozen);
+    const frozen = new Set(frozenParameters);
+    const live = store.entries().map((e) => e.variable).filter((v) => !frozen.has(v));
+    super({
+      name: REVTAF_ID,
+      config,
+      tokenizer,
+      model,
+      store,
+      tasks: [
+        { name: 'lm', kind: 'generation', weight: 1 },
+        { name: 'cls', kind: 'classification', weight: config.clsWeight },
+        { name: 'align', kind: 'alignment', weight: config.alignWeight },
+        { name: 'rank', kind: 'retrieval', weight: config.rankWeight },
+      ],
+      sharedParameters: store.select(p.shared),
+      taskParameters: { lm: store.select(p.lm), cls: store.select(p.cls), rank: store.select(p.rank) },
+      frozenParameters,
+      // AdamW as PromptMRG builds it: decay on matrices only.
+      paramGroups: [
+        { name: 'decay', vars: live.filter((v) => v.rank >= 2), lr: config.lr, weightDecay: config.weightDecay },
+        { name: 'noDecay', vars: live.filter((v) => v.rank < 2), lr: config.lr, weightDecay: 0 },
+      ],
+      inputSpec: inputSpecOf(config, ['labels14x4', 'retrievedMemory']),
+    });
   }
 
   /**
@@ -82,7 +76,7 @@ class RevtafAdapter implements BackboneAdapter {
    * given the corpus and the seed.
    */
   prepare(corpus: Corpus): void {
-    const bank = ReportBank.fromCorpus(corpus, this.#config.retrievalDim, this.#config.seed);
+    const bank = ReportBank.fromCorpus(corpus, this.config.retrievalDim, this.config.seed);
     const rows = OBSERVATION_PHRASES.map((phrase) => bank.embed(phrase));
     const flat = new Float32Array(rows.length * bank.dim);
     rows.forEach((r, i) => flat.set(r, i * bank.dim));
@@ -90,20 +84,20 @@ class RevtafAdapter implements BackboneAdapter {
     this.#prepared = {
       bank,
       regionEntities: tf.tensor2d(flat, [rows.length, bank.dim]),
-      neighbours: new LabelNeighbours(corpus.train, bank, this.#config.maxSentences),
+      neighbours: new LabelNeighbours(corpus.train, bank, this.config.maxSentences),
     };
-    this.#model.cls.setPriors(positiveFrequencies(corpus.train, this.#config.basePriorFloor));
+    this.model.cls.setPriors(positiveFrequencies(corpus.train, this.config.basePriorFloor));
   }
 
   /** The nearest-label training study's sentence embeddings, per training study (`aux.retrievedMemory`). */
   hostAux(studies: readonly CorpusStudy[]): PlainAuxInputs {
     const { neighbours } = this.#require();
-    const c = this.#config;
+    const c = this.config;
     return { retrievedMemory: { data: neighbours.retrieve(studies), shape: [studies.length, c.maxSentences, c.retrievalDim] } };
   }
 
   onValidation(stats: ValStats): void {
-    if (stats.meanPositiveProb !== undefined) this.#model.cls.reestimate(stats.meanPositiveProb);
+    if (stats.meanPositiveProb !== undefined) this.model.cls.reestimate(stats.meanPositiveProb);
   }
 
   #require(): Prepared {
@@ -111,55 +105,49 @@ class RevtafAdapter implements BackboneAdapter {
     return this.#prepared;
   }
 
-  #selected(only: readonly string[] | undefined): Set<string> {
-    return selectTasks(this.name, this.tasks, only);
-  }
-
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
     checkImages(batch.images, this.inputSpec);
-    return tf.tidy(() => this.#model.visualTokens(batch.images, scopeOf(ctx)));
+    return tf.tidy(() => this.model.visualTokens(batch.images, scopeOf(ctx)));
   }
 
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
-    const wanted = this.#selected(only);
+    const wanted = this.selected(only);
     const { bank, regionEntities } = this.#require();
-    return tf.tidy(() => revtafLosses(this.#model, h as tf.Tensor3D, batch, { scope: scopeOf(ctx), wanted, bank, regionEntities }));
+    return tf.tidy(() => revtafLosses(this.model, h as tf.Tensor3D, batch, { scope: scopeOf(ctx), wanted, bank, regionEntities }));
   }
 
-  forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
-    this.#selected(only);
+  // Without a bank the pass fails before any tensor work (after the `only` check, as before).
+  override forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
+    this.selected(only);
     this.#require();
-    return { losses: tf.tidy(() => this.lossesFromShared(this.encodeShared(batch, ctx), batch, ctx, only)) };
+    return super.forward(batch, ctx, only);
   }
 
   /** Queues the batch's retrieval embeddings with its own reports' sentences, once per optimizer step. */
   commitState(batch: TrainBatch, ctx: StepContext): void {
     if (!ctx.commitState) return;
     const { bank } = this.#require();
+    const model = this.model;
     const b = batch.images.shape[0];
-    const keys = tf.tidy(() => this.#model.hnn.apply(this.#model.regionSummary(this.#model.visualTokens(batch.images, INFERENCE_SCOPE))));
+    const keys = tf.tidy(() => model.hnn.apply(model.regionSummary(model.visualTokens(batch.images, INFERENCE_SCOPE))));
     const z = keys.dataSync() as Float32Array;
     keys.dispose();
     const t = batch.reportIds.shape[1];
     const ids = batch.reportIds.dataSync() as Int32Array;
-    const per = this.#config.maxSentences * bank.dim;
+    const per = this.config.maxSentences * bank.dim;
     const values = new Float32Array(b * per);
     for (let i = 0; i < b; i++) {
       const text = this.tokenizer.decode(Array.from(ids.subarray(i * t + 1, (i + 1) * t)));
-      values.set(sentenceEmbeddings(bank, text, this.#config.maxSentences), i * per);
+      values.set(sentenceEmbeddings(bank, text, this.config.maxSentences), i * per);
     }
-    this.#model.queue.push(z, values, b);
+    model.queue.push(z, values, b);
   }
 
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
     checkImages(batch.images, this.inputSpec);
     const { bank, regionEntities } = this.#require();
-    const { ids, clsProbs } = generateReports(this.#model, bank, regionEntities, batch.images, opts, this.tokenizer.eos);
-    return { texts: ids.map((seq) => this.tokenizer.decode(seq)), clsProbs };
-  }
-
-  getConfig(): BackboneConfig {
-    return revtafConfigToJson(this.#config);
+    const { ids, clsProbs } = generateReports(this.model, bank, regionEntities, batch.images, opts, this.tokenizer.eos);
+    return { texts: this.decode(ids), clsProbs };
   }
 
   #release(): void {
@@ -168,9 +156,9 @@ class RevtafAdapter implements BackboneAdapter {
     this.#prepared = undefined;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.#release();
-    this.#model.store.dispose();
+    super.dispose();
   }
 }
 

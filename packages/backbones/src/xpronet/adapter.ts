@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputSpecOf } from '../adapter-kit/input-spec';
-import { selectTasks } from '../adapter-kit/select-tasks';
 import { checkImages } from '../adapter-kit/check-images';
-import type {
-  BackboneAdapter, BackboneConfig, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec,
-  NamedParameter, ParamGroup, StepContext, TaskSpec, TrainBatch,
-} from '../contract';
+import { inputSpecOf } from '../adapter-kit/input-spec';
+import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
+import type { BackboneAdapter, Corpus, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { WordTokenizer } from '../tokenizer/word-tokenizer';
-import { XPRONET_DEFAULTS, resolveXProNetConfig, xpronetConfigToJson, type XProNetConfig } from './config';
+import { XPRONET_DEFAULTS, resolveXProNetConfig, type XProNetConfig } from './config';
 import { generateXProNetIds } from './generate';
 import { xpronetLosses } from './losses';
 import { CLS_PREFIXES, LM_PREFIXES, SHARED_PREFIXES, VISUAL_PREFIXES, XProNetModel } from './model';
@@ -19,56 +16,43 @@ export { XPRONET_DEFAULTS, type XProNetConfig };
 /** Registry id of {@link createXProNet}. */
 export const XPRONET_ID = 'xpronet';
 
-class XProNetAdapter implements BackboneAdapter {
-  readonly specificationVersion = 'v1' as const;
-  readonly name = XPRONET_ID;
-  readonly tasks: readonly TaskSpec[];
-  readonly sharedParameters: tf.Variable[];
-  readonly taskParameters: Record<string, tf.Variable[]>;
-  readonly frozenParameters: tf.Variable[] = [];
-  readonly paramGroups: ParamGroup[];
-  readonly parameters: readonly NamedParameter[];
-  readonly inputSpec: InputSpec;
-  readonly tokenizer: WordTokenizer;
-  readonly #model: XProNetModel;
-  readonly #config: XProNetConfig;
-
+class XProNetAdapter extends SplitAdapterBase<XProNetConfig, XProNetModel> {
   constructor(config: XProNetConfig) {
-    this.#config = config;
-    this.tokenizer = new WordTokenizer(config.vocab);
-    this.#model = new XProNetModel(config, this.tokenizer.vocabSize);
-    const store = this.#model.store;
-    this.tasks = [
-      { name: 'lm', kind: 'generation', weight: 1 },
-      { name: 'proto_img', kind: 'alignment', weight: config.protoImgWeight },
-      { name: 'proto_txt', kind: 'alignment', weight: config.protoTxtWeight },
-      { name: 'cls', kind: 'classification', weight: config.clsWeight },
-    ];
+    const tokenizer = new WordTokenizer(config.vocab);
+    const model = new XProNetModel(config, tokenizer.vocabSize);
+    const store = model.store;
     const visual = store.select(VISUAL_PREFIXES);
     const cls = store.select(CLS_PREFIXES);
-    // A detached classifier reaches only its head; otherwise it joins the visual extractor's users.
-    this.sharedParameters = [...visual, ...store.select(SHARED_PREFIXES)];
-    this.taskParameters = { lm: store.select(LM_PREFIXES), proto_img: [], proto_txt: [], cls };
-    this.paramGroups = [
-      { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
-      { name: 'encoderDecoder', vars: store.select([...SHARED_PREFIXES, ...LM_PREFIXES, ...CLS_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
-    ];
-    this.parameters = store.entries();
-    this.inputSpec = inputSpecOf(config, ['labels14']);
-  }
-
-
-  #selected(only: readonly string[] | undefined): Set<string> {
-    return selectTasks(this.name, this.tasks, only);
+    super({
+      name: XPRONET_ID,
+      config,
+      tokenizer,
+      model,
+      store,
+      tasks: [
+        { name: 'lm', kind: 'generation', weight: 1 },
+        { name: 'proto_img', kind: 'alignment', weight: config.protoImgWeight },
+        { name: 'proto_txt', kind: 'alignment', weight: config.protoTxtWeight },
+        { name: 'cls', kind: 'classification', weight: config.clsWeight },
+      ],
+      // A detached classifier reaches only its head; otherwise it joins the visual extractor's users.
+      sharedParameters: [...visual, ...store.select(SHARED_PREFIXES)],
+      taskParameters: { lm: store.select(LM_PREFIXES), proto_img: [], proto_txt: [], cls },
+      paramGroups: [
+        { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
+        { name: 'encoderDecoder', vars: store.select([...SHARED_PREFIXES, ...LM_PREFIXES, ...CLS_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
+      ],
+      inputSpec: inputSpecOf(config, ['labels14']),
+    });
   }
 
   /** Writes the prototypes' text halves from the training reports of each class (see {@link prototypeTextHalves}). */
   prepare(corpus: Corpus): void {
-    const c = this.#config;
+    const c = this.config;
     const { values, initialised } = prototypeTextHalves(corpus, {
       numClasses: c.numClasses, prototypesPerClass: c.prototypesPerClass, textDim: c.prototypeTextDim, seed: c.seed,
     });
-    const protos = this.#model.prototypes;
+    const protos = this.model.prototypes;
     const [rows, width] = protos.shape as [number, number];
     const imageDim = width - c.prototypeTextDim;
     const current = protos.dataSync() as Float32Array;
@@ -82,21 +66,16 @@ class XProNetAdapter implements BackboneAdapter {
 
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
     checkImages(batch.images, this.inputSpec);
-    return tf.tidy(() => this.#model.visual.apply(batch.images, scopeOf(ctx)).tokens);
+    return tf.tidy(() => this.model.visual.apply(batch.images, scopeOf(ctx)).tokens);
   }
 
   lossesFromShared(h: tf.Tensor, batch: TrainBatch, ctx: StepContext, only?: readonly string[]): Record<string, tf.Scalar> {
-    const wanted = this.#selected(only);
+    const wanted = this.selected(only);
     const scope = scopeOf(ctx);
     return tf.tidy(() => {
       const tokens = h as tf.Tensor3D;
-      return xpronetLosses(this.#model, tokens, tf.mean(tokens, 1) as tf.Tensor2D, batch, scope, wanted);
+      return xpronetLosses(this.model, tokens, tf.mean(tokens, 1) as tf.Tensor2D, batch, scope, wanted);
     });
-  }
-
-  forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
-    this.#selected(only);
-    return { losses: tf.tidy(() => this.lossesFromShared(this.encodeShared(batch, ctx), batch, ctx, only)) };
   }
 
   /**
@@ -105,30 +84,15 @@ class XProNetAdapter implements BackboneAdapter {
    */
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
     checkImages(batch.images, this.inputSpec);
+    const model = this.model;
     const { memory, mask, probs } = tf.tidy(() => {
-      const { tokens } = this.#model.visual.apply(batch.images, INFERENCE_SCOPE);
-      const p = tf.sigmoid(this.#model.classify(tf.mean(tokens, 1) as tf.Tensor2D));
-      const m = this.#model.prototypeMask(tf.cast(tf.greaterEqual(p, this.#config.labelThreshold), 'float32') as tf.Tensor2D);
-      const image = this.#model.imageSide(tokens, m, INFERENCE_SCOPE);
-      return { memory: this.#model.encode(image.fused, INFERENCE_SCOPE), mask: m, probs: p };
+      const { tokens } = model.visual.apply(batch.images, INFERENCE_SCOPE);
+      const p = tf.sigmoid(model.classify(tf.mean(tokens, 1) as tf.Tensor2D));
+      const m = model.prototypeMask(tf.cast(tf.greaterEqual(p, this.config.labelThreshold), 'float32') as tf.Tensor2D);
+      const image = model.imageSide(tokens, m, INFERENCE_SCOPE);
+      return { memory: model.encode(image.fused, INFERENCE_SCOPE), mask: m, probs: p };
     });
-    try {
-      const ids = generateXProNetIds(this.#model, memory, mask, opts, this.tokenizer.eos);
-      return { texts: ids.map((seq) => this.tokenizer.decode(seq)), clsProbs: probs };
-    } catch (error) {
-      probs.dispose();
-      throw error;
-    } finally {
-      tf.dispose([memory, mask]);
-    }
-  }
-
-  getConfig(): BackboneConfig {
-    return xpronetConfigToJson(this.#config);
-  }
-
-  dispose(): void {
-    this.#model.store.dispose();
+    return this.generated(() => generateXProNetIds(model, memory, mask, opts, this.tokenizer.eos), [memory, mask], probs);
   }
 }
 
