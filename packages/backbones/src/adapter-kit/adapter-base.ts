@@ -4,32 +4,29 @@ import type {
   ParamGroup, StepContext, TaskSpec, TrainBatch,
 } from '../contract';
 import type { ParameterStore } from '../params/parameter-store';
-import type { WordTokenizer } from '../tokenizer/word-tokenizer';
+import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { configToJson } from './config-json';
 import { selectTasks } from './select-tasks';
 
 /**
- * What a concrete adapter works out in its constructor (before `super`) and hands to
- * {@link AdapterBase}: its model and how that model's variables split into tasks and groups.
+ * How an adapter's variables split into tasks and groups, and what it reads: the backbone-specific
+ * metadata a concrete adapter computes from its freshly built model.
  */
-export interface AdapterParts<C extends object, M> {
-  /** Registry id, also the adapter's `name`. */
-  readonly name: string;
-  /** The resolved configuration; `getConfig` serialises it. */
-  readonly config: C;
-  readonly tokenizer: WordTokenizer;
-  readonly model: M;
-  /** The store owning every variable of the model; `dispose` releases it. */
-  readonly store: ParameterStore;
+export interface AdapterLayout {
   readonly tasks: readonly TaskSpec[];
   readonly sharedParameters: tf.Variable[];
   readonly taskParameters: Record<string, tf.Variable[]>;
   /** Variables no task trains (default none). */
   readonly frozenParameters?: tf.Variable[];
   readonly paramGroups: ParamGroup[];
-  /** Every variable by name (default the store's own live list, `store.entries()`). */
+  /** Every variable by name (default the model store's own live list, `store.entries()`). */
   readonly parameters?: readonly NamedParameter[];
   readonly inputSpec: InputSpec;
+}
+
+/** What {@link AdapterBase} needs of a model: the store that owns its variables (released by `dispose`). */
+export interface StoredModel {
+  readonly store: ParameterStore;
 }
 
 /**
@@ -39,7 +36,7 @@ export interface AdapterParts<C extends object, M> {
  * `commitState`, `onValidation`). Model and configuration stay in private fields behind
  * protected getters, so the adapter's own enumerable properties are the contract's fields alone.
  */
-export abstract class AdapterBase<C extends object, M> implements BackboneAdapter {
+export abstract class AdapterBase<C extends { readonly vocab: readonly string[] }, M extends StoredModel> implements BackboneAdapter {
   readonly specificationVersion = 'v1' as const;
   readonly name: string;
   readonly tasks: readonly TaskSpec[];
@@ -52,21 +49,27 @@ export abstract class AdapterBase<C extends object, M> implements BackboneAdapte
   readonly tokenizer: WordTokenizer;
   readonly #config: C;
   readonly #model: M;
-  readonly #store: ParameterStore;
 
-  protected constructor(parts: AdapterParts<C, M>) {
-    this.name = parts.name;
+  /**
+   * Builds the tokenizer from `config.vocab`, then the model for its vocabulary size, then the
+   * layout of that model.
+   *
+   * @param name registry id, also the adapter's `name`
+   * @param config the resolved configuration, which `getConfig` serialises
+   */
+  protected constructor(name: string, config: C, createModel: (vocabSize: number) => M, layout: (model: M) => AdapterLayout) {
+    this.name = name;
+    this.#config = config;
+    this.tokenizer = new WordTokenizer(config.vocab);
+    this.#model = createModel(this.tokenizer.vocabSize);
+    const parts = layout(this.#model);
     this.tasks = parts.tasks;
     this.sharedParameters = parts.sharedParameters;
     this.taskParameters = parts.taskParameters;
     this.frozenParameters = parts.frozenParameters ?? [];
     this.paramGroups = parts.paramGroups;
-    this.parameters = parts.parameters ?? parts.store.entries();
+    this.parameters = parts.parameters ?? this.#model.store.entries();
     this.inputSpec = parts.inputSpec;
-    this.tokenizer = parts.tokenizer;
-    this.#config = parts.config;
-    this.#model = parts.model;
-    this.#store = parts.store;
   }
 
   /** The resolved configuration. */
@@ -114,8 +117,8 @@ export abstract class AdapterBase<C extends object, M> implements BackboneAdapte
     return configToJson(this.#config);
   }
 
-  /** Releases every variable of the store; adapters holding more (banks, momentum copies) release it first. */
+  /** Releases every variable of the model's store; adapters holding more (banks, momentum copies) release that first. */
   dispose(): void {
-    this.#store.dispose();
+    this.#model.store.dispose();
   }
 }

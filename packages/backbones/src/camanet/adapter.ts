@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdapterBase } from '../adapter-kit/adapter-base';
+import { AdapterBase, type AdapterLayout } from '../adapter-kit/adapter-base';
 import { checkImages } from '../adapter-kit/check-images';
 import { inputSpecOf } from '../adapter-kit/input-spec';
 import type { BackboneAdapter, ForwardResult, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
-import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { CAMANET_DEFAULTS, resolveCamanetConfig, type CamanetConfig } from './config';
 import { generateIds } from './generate';
 import { camanetLosses } from './losses';
@@ -32,40 +31,37 @@ function lmOnlyNames(names: readonly string[], probe: number): Set<string> {
   return lm;
 }
 
+function camanetLayout(config: CamanetConfig, model: CamanetModel): AdapterLayout {
+  const store = model.store;
+  const entries = store.entries();
+  const lmOnly = lmOnlyNames(entries.map((e) => e.name), model.probeLayer);
+  const head = new Set(store.select(HEAD_PREFIXES));
+  const visual = new Set(store.select(VISUAL_PREFIXES));
+  return {
+    tasks: [
+      { name: 'lm', kind: 'generation', weight: 1 },
+      { name: 'bce', kind: 'classification', weight: config.bceWeight },
+      { name: 'attn_mse', kind: 'alignment', weight: config.mseWeight },
+    ],
+    // The DenseNet feeds all three tasks; the foreground norm, encoder, embeddings, memory and the
+    // decoder up to the probed attention feed lm and attn_mse.
+    sharedParameters: entries.filter((e) => !lmOnly.has(e.name) && !head.has(e.variable)).map((e) => e.variable),
+    taskParameters: {
+      lm: entries.filter((e) => lmOnly.has(e.name)).map((e) => e.variable),
+      bce: [...head],
+    },
+    paramGroups: [
+      { name: 'visual', vars: [...visual], lr: config.lrVisual, weightDecay: config.weightDecay },
+      { name: 'encoderDecoder', vars: entries.map((e) => e.variable).filter((v) => !visual.has(v)), lr: config.lrRest, weightDecay: config.weightDecay },
+    ],
+    parameters: entries,
+    inputSpec: inputSpecOf(config, ['labels14']),
+  };
+}
+
 class CamanetAdapter extends AdapterBase<CamanetConfig, CamanetModel> {
   constructor(config: CamanetConfig) {
-    const tokenizer = new WordTokenizer(config.vocab);
-    const model = new CamanetModel(config, tokenizer.vocabSize);
-    const store = model.store;
-    const entries = store.entries();
-    const lmOnly = lmOnlyNames(entries.map((e) => e.name), model.probeLayer);
-    const head = new Set(store.select(HEAD_PREFIXES));
-    const visual = new Set(store.select(VISUAL_PREFIXES));
-    super({
-      name: CAMANET_ID,
-      config,
-      tokenizer,
-      model,
-      store,
-      tasks: [
-        { name: 'lm', kind: 'generation', weight: 1 },
-        { name: 'bce', kind: 'classification', weight: config.bceWeight },
-        { name: 'attn_mse', kind: 'alignment', weight: config.mseWeight },
-      ],
-      // The DenseNet feeds all three tasks; the foreground norm, encoder, embeddings, memory and the
-      // decoder up to the probed attention feed lm and attn_mse.
-      sharedParameters: entries.filter((e) => !lmOnly.has(e.name) && !head.has(e.variable)).map((e) => e.variable),
-      taskParameters: {
-        lm: entries.filter((e) => lmOnly.has(e.name)).map((e) => e.variable),
-        bce: [...head],
-      },
-      paramGroups: [
-        { name: 'visual', vars: [...visual], lr: config.lrVisual, weightDecay: config.weightDecay },
-        { name: 'encoderDecoder', vars: entries.map((e) => e.variable).filter((v) => !visual.has(v)), lr: config.lrRest, weightDecay: config.weightDecay },
-      ],
-      parameters: entries,
-      inputSpec: inputSpecOf(config, ['labels14']),
-    });
+    super(CAMANET_ID, config, (vocabSize) => new CamanetModel(config, vocabSize), (model) => camanetLayout(config, model));
   }
 
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@came-grad/optim-core';
-import { AdapterBase } from '../adapter-kit/adapter-base';
+import { AdapterBase, type AdapterLayout } from '../adapter-kit/adapter-base';
+import { checkImagesWithViews } from '../adapter-kit/check-images';
 import { inputSpecOf } from '../adapter-kit/input-spec';
 import type { BackboneAdapter, ForwardResult, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { ParameterStore } from '../params/parameter-store';
-import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { DCL_DEFAULTS, resolveDclConfig, type DclConfig } from './config';
 import { generateIds } from './generate';
 import { dclLosses } from './losses';
@@ -17,80 +17,78 @@ export { DCL_DEFAULTS, type DclConfig };
 /** Registry id of {@link createDcl}. */
 export const DCL_ID = 'dcl';
 
-function checkImages(images: tf.Tensor, config: DclConfig): void {
-  const [, v, h, w, c] = images.shape;
-  if (images.rank !== 5 || (v ?? 0) < config.views || h !== config.imageSize || w !== config.imageSize || c !== config.channels) {
-    throw new ShapeError('batch.images', `[B, V ≥ ${config.views}, ${config.imageSize}, ${config.imageSize}, ${config.channels}]`, `[${images.shape.join(', ')}]`);
-  }
-}
-
 function textLayerPrefixes(layers: number, parts: readonly string[]): string[] {
   return Array.from({ length: layers }, (_, i) => parts.map((p) => `text.layers.${i}.${p}`)).flat();
 }
 
-class DclAdapter extends AdapterBase<DclConfig, DclModel> {
-  readonly #momentum: DclMomentum;
+// DCL's trained network with its momentum copy and queues; both live as long as the adapter.
+interface DclNetworks {
+  readonly store: ParameterStore;
+  readonly online: DclModel;
+  readonly momentum: DclMomentum;
+}
 
+function dclNetworks(config: DclConfig, vocabSize: number): DclNetworks {
+  const store = new ParameterStore(config.seed);
+  const online = new DclModel(store, config, vocabSize, '', false);
+  return { store, online, momentum: new DclMomentum(config, vocabSize, store.entries()) };
+}
+
+function dclLayout(config: DclConfig, { store, momentum }: DclNetworks): AdapterLayout {
+  const layers = config.decoderLayers;
+  return {
+    tasks: [
+      { name: 'lm', kind: 'generation', weight: 1 },
+      { name: 'itc', kind: 'alignment', weight: 1 },
+      { name: 'itm', kind: 'alignment', weight: 1 },
+    ],
+    // Tied text weights: the encoder self-attention serves itc and itm; cross-attention, FFN and
+    // their norms serve itm and lm; embeddings and the final norm serve all three.
+    sharedParameters: store.select([
+      ...IMAGE_PREFIXES, 'text.embed', 'text.norm',
+      ...textLayerPrefixes(layers, ['encSelfAttn', 'encSelfNorm', 'crossAttn', 'crossNorm', 'ff', 'ffNorm']),
+    ]),
+    taskParameters: {
+      lm: store.select([...textLayerPrefixes(layers, ['decSelfAttn', 'decSelfNorm']), ...LM_PREFIXES]),
+      itc: store.select(ITC_PREFIXES),
+      itm: store.select(ITM_PREFIXES),
+    },
+    frozenParameters: momentum.store.entries().map((p) => p.variable),
+    parameters: [...store.entries(), ...momentum.store.entries()],
+    paramGroups: [{ name: 'all', vars: store.entries().map((p) => p.variable), lr: config.lr, weightDecay: config.weightDecay }],
+    inputSpec: inputSpecOf(config, []),
+  };
+}
+
+class DclAdapter extends AdapterBase<DclConfig, DclNetworks> {
   constructor(config: DclConfig) {
-    const tokenizer = new WordTokenizer(config.vocab);
-    const store = new ParameterStore(config.seed);
-    const model = new DclModel(store, config, tokenizer.vocabSize, '', false);
-    const momentum = new DclMomentum(config, tokenizer.vocabSize, store.entries());
-    const layers = config.decoderLayers;
-    super({
-      name: DCL_ID,
-      config,
-      tokenizer,
-      model,
-      store,
-      tasks: [
-        { name: 'lm', kind: 'generation', weight: 1 },
-        { name: 'itc', kind: 'alignment', weight: 1 },
-        { name: 'itm', kind: 'alignment', weight: 1 },
-      ],
-      // Tied text weights: the encoder self-attention serves itc and itm; cross-attention, FFN and
-      // their norms serve itm and lm; embeddings and the final norm serve all three.
-      sharedParameters: store.select([
-        ...IMAGE_PREFIXES, 'text.embed', 'text.norm',
-        ...textLayerPrefixes(layers, ['encSelfAttn', 'encSelfNorm', 'crossAttn', 'crossNorm', 'ff', 'ffNorm']),
-      ]),
-      taskParameters: {
-        lm: store.select([...textLayerPrefixes(layers, ['decSelfAttn', 'decSelfNorm']), ...LM_PREFIXES]),
-        itc: store.select(ITC_PREFIXES),
-        itm: store.select(ITM_PREFIXES),
-      },
-      frozenParameters: momentum.store.entries().map((p) => p.variable),
-      parameters: [...store.entries(), ...momentum.store.entries()],
-      paramGroups: [{ name: 'all', vars: store.entries().map((p) => p.variable), lr: config.lr, weightDecay: config.weightDecay }],
-      inputSpec: inputSpecOf(config, []),
-    });
-    this.#momentum = momentum;
+    super(DCL_ID, config, (vocabSize) => dclNetworks(config, vocabSize), (networks) => dclLayout(config, networks));
   }
 
   forward(batch: TrainBatch, ctx: StepContext, only?: readonly string[]): ForwardResult {
     const wanted = this.selected(only);
-    checkImages(batch.images, this.config);
+    checkImagesWithViews(batch.images, this.config, this.config.views);
     if (wanted.has('itm') && batch.images.shape[0] < 2) throw new ShapeError('batch.images.shape[0]', 'at least 2 (ITM draws its negatives from the batch)', `${batch.images.shape[0]}`);
     const scope = scopeOf(ctx);
-    return { losses: tf.tidy(() => dclLosses(this.model, this.#momentum, batch, ctx, scope, wanted)) };
+    return { losses: tf.tidy(() => dclLosses(this.model.online, this.model.momentum, batch, ctx, scope, wanted)) };
   }
 
   /** Enqueues the batch's momentum features and moves the momentum copy, once per optimizer step. */
   commitState(batch: TrainBatch, ctx: StepContext): void {
     if (!ctx.commitState) return;
-    checkImages(batch.images, this.config);
-    this.#momentum.commit(batch);
+    checkImagesWithViews(batch.images, this.config, this.config.views);
+    this.model.momentum.commit(batch);
   }
 
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
-    checkImages(batch.images, this.config);
-    const model = this.model;
-    const embeds = tf.tidy(() => model.fuse(model.imageTokens(batch.images, INFERENCE_SCOPE), this.#momentum.retrieve(batch.images), INFERENCE_SCOPE));
+    checkImagesWithViews(batch.images, this.config, this.config.views);
+    const { online: model, momentum } = this.model;
+    const embeds = tf.tidy(() => model.fuse(model.imageTokens(batch.images, INFERENCE_SCOPE), momentum.retrieve(batch.images), INFERENCE_SCOPE));
     return this.generated(() => generateIds(model, embeds, opts, this.tokenizer.eos), embeds);
   }
 
   override dispose(): void {
-    this.#momentum.dispose();
+    this.model.momentum.dispose();
     super.dispose();
   }
 }

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@came-grad/optim-core';
 import { checkImages } from '../adapter-kit/check-images';
 import { inputSpecOf } from '../adapter-kit/input-spec';
+import type { AdapterLayout } from '../adapter-kit/adapter-base';
 import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
 import type { BackboneAdapter, Corpus, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch, ValStats } from '../contract';
 import { scopeOf } from '../params/forward-scope';
-import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { DDATR_DEFAULTS, resolveDDaTRConfig, type DDaTRConfig } from './config';
 import { generatePromptedIds } from './generate';
 import { POSITIVE_STATE, positiveFrequencies, reestimatedBaseProbs } from './logit-adjusted-loss';
@@ -19,48 +19,42 @@ export { DDATR_DEFAULTS, type DDaTRConfig };
 /** Registry id of {@link createDDaTR}. */
 export const DDATR_ID = 'ddatr';
 
+function ddatrLayout(config: DDaTRConfig, { store }: DDaTRModel): AdapterLayout {
+  const p = DDATR_PREFIXES;
+  const frozenParameters = store.select(p.frozen);
+  const lm = store.select(p.lm);
+  const curHead = store.select(p.currentHead);
+  const priorHead = store.select(p.priorHead);
+  const owned = new Set([...frozenParameters, ...lm, ...curHead, ...priorHead]);
+  const w = config.clsWeight;
+  // AdamW groups of the PromptMRG/DDaTR trainer: decay on ≥ 2-D weights only.
+  const decays = (v: tf.Variable): boolean => v.shape.length >= 2;
+  const frozen = new Set(frozenParameters);
+  const live = store.entries().map((e) => e.variable).filter((v) => !frozen.has(v));
+  return {
+    tasks: config.splitPriorCls
+      ? [
+        { name: 'lm', kind: 'generation', weight: 1 },
+        { name: 'cls_cur', kind: 'classification', weight: w },
+        { name: 'cls_prior', kind: 'classification', weight: w },
+      ]
+      : [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: w }],
+    sharedParameters: store.entries().map((e) => e.variable).filter((v) => !owned.has(v)),
+    taskParameters: config.splitPriorCls ? { lm, cls_cur: curHead, cls_prior: priorHead } : { lm, cls: [...curHead, ...priorHead] },
+    frozenParameters,
+    paramGroups: [
+      { name: 'decay', vars: live.filter(decays), lr: config.lr, weightDecay: config.weightDecay },
+      { name: 'noDecay', vars: live.filter((v) => !decays(v)), lr: config.lr, weightDecay: 0 },
+    ],
+    inputSpec: inputSpecOf(config, ['labels14x4', 'priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress'], ['priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress']),
+  };
+}
+
 class DDaTRAdapter extends SplitAdapterBase<DDaTRConfig, DDaTRModel> {
-  readonly #priorLabels: PriorLabelBank;
+  readonly #priorLabels = new PriorLabelBank(this.tokenizer, DDATR_CLASSES);
 
   constructor(config: DDaTRConfig) {
-    const tokenizer = new WordTokenizer(config.vocab);
-    const model = new DDaTRModel(config, tokenizer.vocabSize);
-    const priorLabels = new PriorLabelBank(tokenizer, DDATR_CLASSES);
-    const store = model.store;
-    const p = DDATR_PREFIXES;
-    const frozenParameters = store.select(p.frozen);
-    const lm = store.select(p.lm);
-    const curHead = store.select(p.currentHead);
-    const priorHead = store.select(p.priorHead);
-    const owned = new Set([...frozenParameters, ...lm, ...curHead, ...priorHead]);
-    const w = config.clsWeight;
-    // AdamW groups of the PromptMRG/DDaTR trainer: decay on ≥ 2-D weights only.
-    const decays = (v: tf.Variable): boolean => v.shape.length >= 2;
-    const frozen = new Set(frozenParameters);
-    const live = store.entries().map((e) => e.variable).filter((v) => !frozen.has(v));
-    super({
-      name: DDATR_ID,
-      config,
-      tokenizer,
-      model,
-      store,
-      tasks: config.splitPriorCls
-        ? [
-          { name: 'lm', kind: 'generation', weight: 1 },
-          { name: 'cls_cur', kind: 'classification', weight: w },
-          { name: 'cls_prior', kind: 'classification', weight: w },
-        ]
-        : [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: w }],
-      sharedParameters: store.entries().map((e) => e.variable).filter((v) => !owned.has(v)),
-      taskParameters: config.splitPriorCls ? { lm, cls_cur: curHead, cls_prior: priorHead } : { lm, cls: [...curHead, ...priorHead] },
-      frozenParameters,
-      paramGroups: [
-        { name: 'decay', vars: live.filter(decays), lr: config.lr, weightDecay: config.weightDecay },
-        { name: 'noDecay', vars: live.filter((v) => !decays(v)), lr: config.lr, weightDecay: 0 },
-      ],
-      inputSpec: inputSpecOf(config, ['labels14x4', 'priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress'], ['priorImage', 'priorReportIds', 'priorReportMask', 'hasProgress']),
-    });
-    this.#priorLabels = priorLabels;
+    super(DDATR_ID, config, (vocabSize) => new DDaTRModel(config, vocabSize), (model) => ddatrLayout(config, model));
   }
 
   prepare(corpus: Corpus): void {

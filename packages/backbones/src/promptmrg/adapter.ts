@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ContractError, ShapeError } from '@came-grad/optim-core';
+import { ContractError } from '@came-grad/optim-core';
+import { checkImagesWithViews } from '../adapter-kit/check-images';
 import { inputSpecOf } from '../adapter-kit/input-spec';
+import type { AdapterLayout } from '../adapter-kit/adapter-base';
 import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
 import type {
-  BackboneAdapter, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec, NamedParameter, ParamGroup,
+  BackboneAdapter, Corpus, ForwardResult, GenerateOptions, GenerateResult, InferBatch, NamedParameter, ParamGroup,
   StepContext, TrainBatch, ValStats,
 } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
-import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { positiveFrequencies } from './cls-prompt-branch';
 import { PROMPTMRG_DEFAULTS, resolvePromptMRGConfig, type PromptMRGConfig } from './config';
 import { generateIds } from './generate';
@@ -20,13 +21,6 @@ export { PROMPTMRG_DEFAULTS, type PromptMRGConfig };
 /** Registry id of {@link createPromptMRG}. */
 export const PROMPTMRG_ID = 'promptmrg';
 
-function checkImages(images: tf.Tensor, spec: InputSpec): void {
-  const [, v, h, w, c] = images.shape;
-  if (images.rank !== 5 || (v ?? 0) < 1 || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
-    throw new ShapeError('batch.images', `[B, V ≥ 1, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
-  }
-}
-
 // AdamW as PromptMRG builds it: decay on matrices, none on biases, norms and other 1-D parameters.
 function decayGroups(params: readonly NamedParameter[], trainable: ReadonlySet<tf.Variable>, lr: number, weightDecay: number): ParamGroup[] {
   const used = params.filter((p) => trainable.has(p.variable));
@@ -36,29 +30,25 @@ function decayGroups(params: readonly NamedParameter[], trainable: ReadonlySet<t
   ];
 }
 
+function promptmrgLayout(config: PromptMRGConfig, { store }: PromptMRGModel): AdapterLayout {
+  const shared = store.select(VISUAL_PREFIXES);
+  const lm = store.select(LM_PREFIXES);
+  const cls = store.select(CLS_PREFIXES);
+  return {
+    tasks: [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: config.clsWeight }],
+    sharedParameters: shared,
+    taskParameters: { lm, cls },
+    frozenParameters: store.select(FROZEN_PREFIXES),
+    paramGroups: decayGroups(store.entries(), new Set([...shared, ...lm, ...cls]), config.lr, config.weightDecay),
+    inputSpec: inputSpecOf(config, ['labels14x4']),
+  };
+}
+
 class PromptMRGAdapter extends SplitAdapterBase<PromptMRGConfig, PromptMRGModel> {
   #bank: ReportBank | undefined;
 
   constructor(config: PromptMRGConfig) {
-    const tokenizer = new WordTokenizer(config.vocab);
-    const model = new PromptMRGModel(config, tokenizer.vocabSize);
-    const store = model.store;
-    const shared = store.select(VISUAL_PREFIXES);
-    const lm = store.select(LM_PREFIXES);
-    const cls = store.select(CLS_PREFIXES);
-    super({
-      name: PROMPTMRG_ID,
-      config,
-      tokenizer,
-      model,
-      store,
-      tasks: [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: config.clsWeight }],
-      sharedParameters: shared,
-      taskParameters: { lm, cls },
-      frozenParameters: store.select(FROZEN_PREFIXES),
-      paramGroups: decayGroups(store.entries(), new Set([...shared, ...lm, ...cls]), config.lr, config.weightDecay),
-      inputSpec: inputSpecOf(config, ['labels14x4']),
-    });
+    super(PROMPTMRG_ID, config, (vocabSize) => new PromptMRGModel(config, vocabSize), (model) => promptmrgLayout(config, model));
   }
 
   /**
@@ -84,7 +74,8 @@ class PromptMRGAdapter extends SplitAdapterBase<PromptMRGConfig, PromptMRGModel>
 
   /** The shared representation: the patch tokens of the visual extractor (the only shared part). */
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
-    checkImages(batch.images, this.inputSpec);
+    // PromptMRG reads one image: any further views are ignored.
+    checkImagesWithViews(batch.images, this.inputSpec, 1);
     return tf.tidy(() => this.model.visualTokens(batch.images, scopeOf(ctx)));
   }
 
@@ -103,7 +94,7 @@ class PromptMRGAdapter extends SplitAdapterBase<PromptMRGConfig, PromptMRGModel>
 
   /** Predicts the 14 states, prefixes them as prompt tokens and decodes; `clsProbs` is P(positive) `[B, 14]`. */
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
-    checkImages(batch.images, this.inputSpec);
+    checkImagesWithViews(batch.images, this.inputSpec, 1);
     const bank = this.#requireBank();
     const model = this.model;
     const { memory, prompt, clsProbs } = tf.tidy(() => {

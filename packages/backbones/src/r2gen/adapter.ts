@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkImages } from '../adapter-kit/check-images';
 import { inputSpecOf } from '../adapter-kit/input-spec';
+import type { AdapterLayout } from '../adapter-kit/adapter-base';
 import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
 import type { BackboneAdapter, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
-import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { R2GEN_DEFAULTS, resolveR2GenConfig, type R2GenConfig } from './config';
 import { generateIds } from './generate';
 import { r2genLosses } from './losses';
@@ -15,32 +15,27 @@ export { R2GEN_DEFAULTS, type R2GenConfig };
 /** Registry id of {@link createR2Gen}. */
 export const R2GEN_ID = 'r2gen';
 
+function r2genLayout(config: R2GenConfig, { store }: R2GenModel): AdapterLayout {
+  const visual = store.select(VISUAL_PREFIXES);
+  const lm = store.select(LM_PREFIXES);
+  return {
+    tasks: config.clsHead
+      ? [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: config.clsWeight }]
+      : [{ name: 'lm', kind: 'generation', weight: 1 }],
+    // With one task nothing is reached by two, so the visual extractor belongs to lm.
+    sharedParameters: config.clsHead ? visual : [],
+    taskParameters: config.clsHead ? { lm, cls: store.select(CLS_PREFIXES) } : { lm: [...visual, ...lm] },
+    paramGroups: [
+      { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
+      { name: 'encoderDecoder', vars: store.select([...LM_PREFIXES, ...CLS_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
+    ],
+    inputSpec: inputSpecOf(config, config.clsHead ? ['labels14'] : []),
+  };
+}
+
 class R2GenAdapter extends SplitAdapterBase<R2GenConfig, R2GenModel> {
   constructor(config: R2GenConfig) {
-    const tokenizer = new WordTokenizer(config.vocab);
-    const model = new R2GenModel(config, tokenizer.vocabSize);
-    const store = model.store;
-    const visual = store.select(VISUAL_PREFIXES);
-    const rest = store.select([...LM_PREFIXES, ...CLS_PREFIXES]);
-    const lm = store.select(LM_PREFIXES);
-    super({
-      name: R2GEN_ID,
-      config,
-      tokenizer,
-      model,
-      store,
-      tasks: config.clsHead
-        ? [{ name: 'lm', kind: 'generation', weight: 1 }, { name: 'cls', kind: 'classification', weight: config.clsWeight }]
-        : [{ name: 'lm', kind: 'generation', weight: 1 }],
-      // With one task nothing is reached by two, so the visual extractor belongs to lm.
-      sharedParameters: config.clsHead ? visual : [],
-      taskParameters: config.clsHead ? { lm, cls: store.select(CLS_PREFIXES) } : { lm: [...visual, ...lm] },
-      paramGroups: [
-        { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
-        { name: 'encoderDecoder', vars: rest, lr: config.lrRest, weightDecay: config.weightDecay },
-      ],
-      inputSpec: inputSpecOf(config, config.clsHead ? ['labels14'] : []),
-    });
+    super(R2GEN_ID, config, (vocabSize) => new R2GenModel(config, vocabSize), (model) => r2genLayout(config, model));
   }
 
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ContractError, ShapeError } from '@came-grad/optim-core';
+import { ContractError } from '@came-grad/optim-core';
+import { checkImagesWithViews } from '../adapter-kit/check-images';
 import { inputSpecOf } from '../adapter-kit/input-spec';
+import type { AdapterLayout } from '../adapter-kit/adapter-base';
 import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
 import type { PlainAuxInputs } from '../batch/plain-batch';
 import type {
-  BackboneAdapter, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch, InputSpec, StepContext, TrainBatch,
-  ValStats,
+  BackboneAdapter, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch, ValStats,
 } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { positiveFrequencies } from '../promptmrg/cls-prompt-branch';
 import { ReportBank } from '../promptmrg/report-bank';
-import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { REVTAF_DEFAULTS, resolveRevtafConfig, type RevtafConfig } from './config';
 import { generateReports } from './generate';
 import { revtafLosses } from './losses';
@@ -28,46 +28,35 @@ interface Prepared {
   readonly neighbours: LabelNeighbours;
 }
 
-function checkImages(images: tf.Tensor, spec: InputSpec): void {
-  const [, v, h, w, c] = images.shape;
-  if (images.rank !== 5 || (v ?? 0) < 1 || h !== spec.imageSize || w !== spec.imageSize || c !== spec.channels) {
-    throw new ShapeError('batch.images', `[B, V ≥ 1, ${spec.imageSize}, ${spec.imageSize}, ${spec.channels}]`, `[${images.shape.join(', ')}]`);
-  }
+function revtafLayout(config: RevtafConfig, { store }: RevtafModel): AdapterLayout {
+  const p = REVTAF_PREFIXES;
+  const frozenParameters = store.select(p.frozen);
+  const frozen = new Set(frozenParameters);
+  const live = store.entries().map((e) => e.variable).filter((v) => !frozen.has(v));
+  return {
+    tasks: [
+      { name: 'lm', kind: 'generation', weight: 1 },
+      { name: 'cls', kind: 'classification', weight: config.clsWeight },
+      { name: 'align', kind: 'alignment', weight: config.alignWeight },
+      { name: 'rank', kind: 'retrieval', weight: config.rankWeight },
+    ],
+    sharedParameters: store.select(p.shared),
+    taskParameters: { lm: store.select(p.lm), cls: store.select(p.cls), rank: store.select(p.rank) },
+    frozenParameters,
+    // AdamW as PromptMRG builds it: decay on matrices only.
+    paramGroups: [
+      { name: 'decay', vars: live.filter((v) => v.rank >= 2), lr: config.lr, weightDecay: config.weightDecay },
+      { name: 'noDecay', vars: live.filter((v) => v.rank < 2), lr: config.lr, weightDecay: 0 },
+    ],
+    inputSpec: inputSpecOf(config, ['labels14x4', 'retrievedMemory']),
+  };
 }
 
 class RevtafAdapter extends SplitAdapterBase<RevtafConfig, RevtafModel> {
   #prepared: Prepared | undefined;
 
   constructor(config: RevtafConfig) {
-    const tokenizer = new WordTokenizer(config.vocab);
-    const model = new RevtafModel(config, tokenizer.vocabSize);
-    const store = model.store;
-    const p = REVTAF_PREFIXES;
-    const frozenParameters = store.select(p.frozen);
-    const frozen = new Set(frozenParameters);
-    const live = store.entries().map((e) => e.variable).filter((v) => !frozen.has(v));
-    super({
-      name: REVTAF_ID,
-      config,
-      tokenizer,
-      model,
-      store,
-      tasks: [
-        { name: 'lm', kind: 'generation', weight: 1 },
-        { name: 'cls', kind: 'classification', weight: config.clsWeight },
-        { name: 'align', kind: 'alignment', weight: config.alignWeight },
-        { name: 'rank', kind: 'retrieval', weight: config.rankWeight },
-      ],
-      sharedParameters: store.select(p.shared),
-      taskParameters: { lm: store.select(p.lm), cls: store.select(p.cls), rank: store.select(p.rank) },
-      frozenParameters,
-      // AdamW as PromptMRG builds it: decay on matrices only.
-      paramGroups: [
-        { name: 'decay', vars: live.filter((v) => v.rank >= 2), lr: config.lr, weightDecay: config.weightDecay },
-        { name: 'noDecay', vars: live.filter((v) => v.rank < 2), lr: config.lr, weightDecay: 0 },
-      ],
-      inputSpec: inputSpecOf(config, ['labels14x4', 'retrievedMemory']),
-    });
+    super(REVTAF_ID, config, (vocabSize) => new RevtafModel(config, vocabSize), (model) => revtafLayout(config, model));
   }
 
   /**
@@ -106,7 +95,7 @@ class RevtafAdapter extends SplitAdapterBase<RevtafConfig, RevtafModel> {
   }
 
   encodeShared(batch: TrainBatch, ctx: StepContext): tf.Tensor {
-    checkImages(batch.images, this.inputSpec);
+    checkImagesWithViews(batch.images, this.inputSpec, 1);
     return tf.tidy(() => this.model.visualTokens(batch.images, scopeOf(ctx)));
   }
 
@@ -144,7 +133,7 @@ class RevtafAdapter extends SplitAdapterBase<RevtafConfig, RevtafModel> {
   }
 
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
-    checkImages(batch.images, this.inputSpec);
+    checkImagesWithViews(batch.images, this.inputSpec, 1);
     const { bank, regionEntities } = this.#require();
     const { ids, clsProbs } = generateReports(this.model, bank, regionEntities, batch.images, opts, this.tokenizer.eos);
     return { texts: this.decode(ids), clsProbs };

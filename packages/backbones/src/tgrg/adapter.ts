@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdapterBase } from '../adapter-kit/adapter-base';
+import { AdapterBase, type AdapterLayout } from '../adapter-kit/adapter-base';
 import { checkImages } from '../adapter-kit/check-images';
 import { inputSpecOf } from '../adapter-kit/input-spec';
 import type { PlainAuxInputs } from '../batch/plain-batch';
@@ -7,7 +7,6 @@ import type {
   BackboneAdapter, Corpus, CorpusStudy, ForwardResult, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch,
 } from '../contract';
 import { scopeOf } from '../params/forward-scope';
-import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { klRate, resolveTgrgConfig, TGRG_DEFAULTS, TOPICS, type TgrgConfig } from './config';
 import { generateIds } from './generate';
 import { tgrgLosses } from './losses';
@@ -23,45 +22,41 @@ function studyTargets(study: CorpusStudy, i: number): Float32Array {
   return study.labels14 === undefined ? new Float32Array(TOPICS) : topicTargets(study.labels14, `studies[${i}].labels14`);
 }
 
+function tgrgLayout(config: TgrgConfig, { store }: TgrgModel): AdapterLayout {
+  // The bag-of-words plan is read at position 0, which attends only to itself: a softmax over one
+  // key is constant, so the decoder's self-attention queries and keys reach lm alone.
+  const selfQK = store.entries().filter((e) => /^decoder\.layers\.\d+\.selfAttn\.[qk]\./.test(e.name)).map((e) => e.variable);
+  const lm = [...store.select(LM_PREFIXES), ...selfQK];
+  const bow = store.select(BOW_PREFIXES);
+  const topic = store.select(TOPIC_PREFIXES);
+  const own = new Set([...lm, ...bow, ...topic]);
+  const visual = new Set(store.select(VISUAL_PREFIXES));
+  return {
+    tasks: [
+      { name: 'lm', kind: 'generation', weight: 1 },
+      { name: 'topic', kind: 'classification', weight: config.topicWeight },
+      { name: 'bow', kind: 'generation', weight: config.bowWeight },
+      {
+        name: 'kl', kind: 'regularizer', weight: config.klWeight * config.klRateMax,
+        weightAt: (step: number, epoch: number) => config.klWeight * klRate(config, step, epoch),
+      },
+    ],
+    sharedParameters: store.entries().map((e) => e.variable).filter((v) => !own.has(v)),
+    taskParameters: { lm, topic, bow },
+    paramGroups: [
+      { name: 'visual', vars: [...visual], lr: config.lrVisual, weightDecay: config.weightDecay },
+      { name: 'encoderDecoder', vars: store.entries().map((e) => e.variable).filter((v) => !visual.has(v)), lr: config.lrRest, weightDecay: config.weightDecay },
+    ],
+    inputSpec: inputSpecOf(config, ['topics28']),
+  };
+}
+
 class TgrgAdapter extends AdapterBase<TgrgConfig, TgrgModel> {
   // Uniform until prepare() counts the training topics.
   #logPrior: Float32Array = new Float32Array(TOPICS).fill(-Math.log(TOPICS));
 
   constructor(config: TgrgConfig) {
-    const tokenizer = new WordTokenizer(config.vocab);
-    const model = new TgrgModel(config, tokenizer.vocabSize);
-    const store = model.store;
-    // The bag-of-words plan is read at position 0, which attends only to itself: a softmax over one
-    // key is constant, so the decoder's self-attention queries and keys reach lm alone.
-    const selfQK = store.entries().filter((e) => /^decoder\.layers\.\d+\.selfAttn\.[qk]\./.test(e.name)).map((e) => e.variable);
-    const lm = [...store.select(LM_PREFIXES), ...selfQK];
-    const bow = store.select(BOW_PREFIXES);
-    const topic = store.select(TOPIC_PREFIXES);
-    const own = new Set([...lm, ...bow, ...topic]);
-    const visual = new Set(store.select(VISUAL_PREFIXES));
-    super({
-      name: TGRG_ID,
-      config,
-      tokenizer,
-      model,
-      store,
-      tasks: [
-        { name: 'lm', kind: 'generation', weight: 1 },
-        { name: 'topic', kind: 'classification', weight: config.topicWeight },
-        { name: 'bow', kind: 'generation', weight: config.bowWeight },
-        {
-          name: 'kl', kind: 'regularizer', weight: config.klWeight * config.klRateMax,
-          weightAt: (step: number, epoch: number) => config.klWeight * klRate(config, step, epoch),
-        },
-      ],
-      sharedParameters: store.entries().map((e) => e.variable).filter((v) => !own.has(v)),
-      taskParameters: { lm, topic, bow },
-      paramGroups: [
-        { name: 'visual', vars: [...visual], lr: config.lrVisual, weightDecay: config.weightDecay },
-        { name: 'encoderDecoder', vars: store.entries().map((e) => e.variable).filter((v) => !visual.has(v)), lr: config.lrRest, weightDecay: config.weightDecay },
-      ],
-      inputSpec: inputSpecOf(config, ['topics28']),
-    });
+    super(TGRG_ID, config, (vocabSize) => new TgrgModel(config, vocabSize), (model) => tgrgLayout(config, model));
   }
 
   /** The topic prior π from the training split's topic targets (TGRG hard-codes MIMIC counts). */

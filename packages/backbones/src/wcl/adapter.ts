@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ContractError } from '@came-grad/optim-core';
 import { checkImages } from '../adapter-kit/check-images';
 import { inputSpecOf } from '../adapter-kit/input-spec';
+import type { AdapterLayout } from '../adapter-kit/adapter-base';
 import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
 import type { PlainAuxInputs } from '../batch/plain-batch';
 import type { BackboneAdapter, Corpus, CorpusStudy, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
 import { deriveSeed } from '../random/seed';
-import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { WCL_DEFAULTS, effectiveTemperature, resolveWclConfig, type WclConfig } from './config';
 import { generateWclIds } from './generate';
 import { wclLosses } from './losses';
@@ -19,35 +19,31 @@ export { WCL_DEFAULTS, type WclConfig };
 /** Registry id of {@link createWcl}. */
 export const WCL_ID = 'wcl';
 
+function wclLayout(config: WclConfig, { store }: WclModel): AdapterLayout {
+  const lambda = config.contraLambda;
+  const gate = config.contraEpoch;
+  const visual = store.select(VISUAL_PREFIXES);
+  return {
+    tasks: [
+      { name: 'lm', kind: 'generation', weight: 1 - lambda },
+      // R2Gen-family trainers count epochs from 1: `epoch > contra_epoch` there is `epoch + 1 > contraEpoch` here.
+      { name: 'contrast', kind: 'alignment', weight: lambda, weightAt: (_step: number, epoch: number) => (epoch + 1 > gate ? lambda : 0) },
+    ],
+    sharedParameters: [...visual, ...store.select(SHARED_BODY_PREFIXES)],
+    taskParameters: { lm: store.select(LM_PREFIXES), contrast: store.select(CONTRAST_PREFIXES) },
+    paramGroups: [
+      { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
+      { name: 'encoderDecoder', vars: store.select([...SHARED_BODY_PREFIXES, ...LM_PREFIXES, ...CONTRAST_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
+    ],
+    inputSpec: inputSpecOf(config, ['clusterId']),
+  };
+}
+
 class WclAdapter extends SplitAdapterBase<WclConfig, WclModel> {
   #clusters: ReportClusters | undefined;
 
   constructor(config: WclConfig) {
-    const tokenizer = new WordTokenizer(config.vocab);
-    const model = new WclModel(config, tokenizer.vocabSize);
-    const store = model.store;
-    const lambda = config.contraLambda;
-    const gate = config.contraEpoch;
-    const visual = store.select(VISUAL_PREFIXES);
-    super({
-      name: WCL_ID,
-      config,
-      tokenizer,
-      model,
-      store,
-      tasks: [
-        { name: 'lm', kind: 'generation', weight: 1 - lambda },
-        // R2Gen-family trainers count epochs from 1: `epoch > contra_epoch` there is `epoch + 1 > contraEpoch` here.
-        { name: 'contrast', kind: 'alignment', weight: lambda, weightAt: (_step: number, epoch: number) => (epoch + 1 > gate ? lambda : 0) },
-      ],
-      sharedParameters: [...visual, ...store.select(SHARED_BODY_PREFIXES)],
-      taskParameters: { lm: store.select(LM_PREFIXES), contrast: store.select(CONTRAST_PREFIXES) },
-      paramGroups: [
-        { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
-        { name: 'encoderDecoder', vars: store.select([...SHARED_BODY_PREFIXES, ...LM_PREFIXES, ...CONTRAST_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
-      ],
-      inputSpec: inputSpecOf(config, ['clusterId']),
-    });
+    super(WCL_ID, config, (vocabSize) => new WclModel(config, vocabSize), (model) => wclLayout(config, model));
   }
 
   prepare(corpus: Corpus): void {

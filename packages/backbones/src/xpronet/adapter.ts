@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkImages } from '../adapter-kit/check-images';
 import { inputSpecOf } from '../adapter-kit/input-spec';
+import type { AdapterLayout } from '../adapter-kit/adapter-base';
 import { SplitAdapterBase } from '../adapter-kit/split-adapter-base';
 import type { BackboneAdapter, Corpus, GenerateOptions, GenerateResult, InferBatch, StepContext, TrainBatch } from '../contract';
 import { INFERENCE_SCOPE, scopeOf } from '../params/forward-scope';
-import { WordTokenizer } from '../tokenizer/word-tokenizer';
 import { XPRONET_DEFAULTS, resolveXProNetConfig, type XProNetConfig } from './config';
 import { generateXProNetIds } from './generate';
 import { xpronetLosses } from './losses';
@@ -16,34 +16,29 @@ export { XPRONET_DEFAULTS, type XProNetConfig };
 /** Registry id of {@link createXProNet}. */
 export const XPRONET_ID = 'xpronet';
 
+function xpronetLayout(config: XProNetConfig, { store }: XProNetModel): AdapterLayout {
+  const visual = store.select(VISUAL_PREFIXES);
+  return {
+    tasks: [
+      { name: 'lm', kind: 'generation', weight: 1 },
+      { name: 'proto_img', kind: 'alignment', weight: config.protoImgWeight },
+      { name: 'proto_txt', kind: 'alignment', weight: config.protoTxtWeight },
+      { name: 'cls', kind: 'classification', weight: config.clsWeight },
+    ],
+    // A detached classifier reaches only its head; otherwise it joins the visual extractor's users.
+    sharedParameters: [...visual, ...store.select(SHARED_PREFIXES)],
+    taskParameters: { lm: store.select(LM_PREFIXES), proto_img: [], proto_txt: [], cls: store.select(CLS_PREFIXES) },
+    paramGroups: [
+      { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
+      { name: 'encoderDecoder', vars: store.select([...SHARED_PREFIXES, ...LM_PREFIXES, ...CLS_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
+    ],
+    inputSpec: inputSpecOf(config, ['labels14']),
+  };
+}
+
 class XProNetAdapter extends SplitAdapterBase<XProNetConfig, XProNetModel> {
   constructor(config: XProNetConfig) {
-    const tokenizer = new WordTokenizer(config.vocab);
-    const model = new XProNetModel(config, tokenizer.vocabSize);
-    const store = model.store;
-    const visual = store.select(VISUAL_PREFIXES);
-    const cls = store.select(CLS_PREFIXES);
-    super({
-      name: XPRONET_ID,
-      config,
-      tokenizer,
-      model,
-      store,
-      tasks: [
-        { name: 'lm', kind: 'generation', weight: 1 },
-        { name: 'proto_img', kind: 'alignment', weight: config.protoImgWeight },
-        { name: 'proto_txt', kind: 'alignment', weight: config.protoTxtWeight },
-        { name: 'cls', kind: 'classification', weight: config.clsWeight },
-      ],
-      // A detached classifier reaches only its head; otherwise it joins the visual extractor's users.
-      sharedParameters: [...visual, ...store.select(SHARED_PREFIXES)],
-      taskParameters: { lm: store.select(LM_PREFIXES), proto_img: [], proto_txt: [], cls },
-      paramGroups: [
-        { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
-        { name: 'encoderDecoder', vars: store.select([...SHARED_PREFIXES, ...LM_PREFIXES, ...CLS_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
-      ],
-      inputSpec: inputSpecOf(config, ['labels14']),
-    });
+    super(XPRONET_ID, config, (vocabSize) => new XProNetModel(config, vocabSize), (model) => xpronetLayout(config, model));
   }
 
   /** Writes the prototypes' text halves from the training reports of each class (see {@link prototypeTextHalves}). */
