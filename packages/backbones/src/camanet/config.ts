@@ -1,5 +1,7 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
-import type { BackboneConfig, JsonValue } from '../contract';
+import type { CommonConfig } from '../adapter-kit/common-config';
+import { R2GEN_DEFAULTS } from '../r2gen/config';
+import { checkInt, checkInts, checkIntList, checkMaxSeqLength, checkNonNegative, checkRates, checkVocab } from '../adapter-kit/option-checks';
 
 /** The DenseNet-style stand-in for DenseNet-121 (`blocks/densenet-extractor`). */
 export interface CamanetVisualConfig {
@@ -13,23 +15,10 @@ export interface CamanetVisualConfig {
 }
 
 /** Complete configuration of the `camanet` adapter. */
-export interface CamanetConfig {
-  /** Vocabulary, ids 1 … V in order, containing `<unk>`. */
-  readonly vocab: readonly string[];
-  /** Seed of every initialiser. */
-  readonly seed: number;
-  readonly imageSize: number;
+export interface CamanetConfig extends CommonConfig {
   /** Views per study (IU X-Ray 2: the CAM then spans both views' patches, as in CAMANet). */
   readonly views: number;
-  readonly channels: number;
-  /** Training sequence length including BOS and EOS. */
-  readonly maxSeqLength: number;
   readonly visual: CamanetVisualConfig;
-  readonly dModel: number;
-  readonly heads: number;
-  readonly dFF: number;
-  readonly encoderLayers: number;
-  readonly decoderLayers: number;
   /** Dropout of the Transformer, embeddings and memory (R2Gen 0.1). */
   readonly dropout: number;
   /** Dropout after `att_embed` (R2Gen `drop_prob_lm` 0.5). */
@@ -63,27 +52,13 @@ export interface CamanetConfig {
 }
 
 /**
- * Defaults: the §5 small configuration (64 px → 4×4 patches per view through three dense blocks,
- * d 64, 4 heads, d_ff 128, 2 + 2 layers, RM 3 slots) with CAMANet's IU X-Ray task weights
- * (lm 1, bce 1, attn_mse 0.15), `topk` 0.25, layer 2 and learning rates 1e-3 / 2e-3.
+ * Defaults: the §5 small configuration (R2Gen's: d 64, 4 heads, d_ff 128, 2 + 2 layers, RM 3
+ * slots; here 64 px → 4×4 patches per view through three dense blocks) with CAMANet's IU X-Ray
+ * task weights (lm 1, bce 1, attn_mse 0.15), `topk` 0.25, layer 2 and learning rates 1e-3 / 2e-3.
  */
 export const CAMANET_DEFAULTS: Readonly<Omit<CamanetConfig, 'vocab'>> = Object.freeze({
-  seed: 0,
-  imageSize: 64,
-  views: 1,
-  channels: 3,
-  maxSeqLength: 60,
+  ...(({ clsHead: _h, clsWeight: _w, lrVisual: _lv, lrRest: _lr, weightDecay: _wd, ...body }) => body)(R2GEN_DEFAULTS),
   visual: Object.freeze({ kind: 'densenet', stem: 16, blocks: Object.freeze([2, 2, 2]), growth: 16 }),
-  dModel: 64,
-  heads: 4,
-  dFF: 128,
-  encoderLayers: 2,
-  decoderLayers: 2,
-  dropout: 0.1,
-  attEmbedDropout: 0.5,
-  rmSlots: 3,
-  rmHeads: 4,
-  numLabels: 14,
   bceWeight: 1,
   mseWeight: 0.15,
   topk: 0.25,
@@ -99,34 +74,24 @@ const NON_NEGATIVE_INTS = ['seed', 'encoderLayers', 'attnLayer'] as const;
 const RATES = ['dropout', 'attEmbedDropout'] as const;
 const NON_NEGATIVE = ['bceWeight', 'mseWeight', 'lrVisual', 'lrRest', 'weightDecay'] as const;
 
-function checkInt(name: string, v: unknown, min: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InvalidOptionError(name, `an integer ≥ ${min}`, v);
-}
-
 /**
  * Fills defaults into a partial configuration and validates it.
  * @throws InvalidOptionError naming the first bad option
  */
 export function resolveCamanetConfig(partial: Partial<CamanetConfig> & { readonly vocab: readonly string[] }): CamanetConfig {
   const config: CamanetConfig = { ...CAMANET_DEFAULTS, ...partial };
-  if (!Array.isArray(config.vocab)) throw new InvalidOptionError('vocab', 'an array of words', config.vocab);
-  for (const k of POSITIVE_INTS) checkInt(k, config[k], 1);
-  for (const k of NON_NEGATIVE_INTS) checkInt(k, config[k], 0);
-  for (const k of RATES) if (!(config[k] >= 0 && config[k] < 1)) throw new InvalidOptionError(k, 'a rate in [0, 1)', config[k]);
-  for (const k of NON_NEGATIVE) if (!(Number.isFinite(config[k]) && config[k] >= 0)) throw new InvalidOptionError(k, 'a finite number ≥ 0', config[k]);
+  checkVocab(config.vocab);
+  checkInts(config, POSITIVE_INTS, 1);
+  checkInts(config, NON_NEGATIVE_INTS, 0);
+  checkRates(config, RATES);
+  checkNonNegative(config, NON_NEGATIVE);
   if (!(config.topk > 0 && config.topk <= 1)) throw new InvalidOptionError('topk', 'a fraction in (0, 1]', config.topk);
   if (typeof config.vtacFirstPatchToken !== 'boolean') throw new InvalidOptionError('vtacFirstPatchToken', 'a boolean', config.vtacFirstPatchToken);
-  if (config.maxSeqLength < 2) throw new InvalidOptionError('maxSeqLength', 'at least 2 (BOS and EOS)', config.maxSeqLength);
+  checkMaxSeqLength(config.maxSeqLength);
   const v = config.visual as Partial<CamanetVisualConfig> | undefined;
   if (v?.kind !== 'densenet') throw new InvalidOptionError('visual.kind', "'densenet' (CAMANet's DenseNet-121 stand-in)", v?.kind);
   checkInt('visual.stem', v.stem, 1);
   checkInt('visual.growth', v.growth, 1);
-  if (!Array.isArray(v.blocks) || v.blocks.length === 0) throw new InvalidOptionError('visual.blocks', 'a non-empty list of positive integers', v.blocks);
-  v.blocks.forEach((x, i) => checkInt(`visual.blocks[${i}]`, x, 1));
+  checkIntList('visual.blocks', v.blocks);
   return config;
-}
-
-/** The configuration as a fresh JSON object. */
-export function camanetConfigToJson(config: CamanetConfig): BackboneConfig {
-  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
 }

@@ -1,26 +1,17 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
-import type { BackboneConfig, JsonValue } from '../contract';
+import type { CommonConfig } from '../adapter-kit/common-config';
+import { checkInt, checkInts, checkMaxSeqLength, checkNonNegative, checkVocab } from '../adapter-kit/option-checks';
 
 /** Complete configuration of the `dcl` adapter. */
-export interface DclConfig {
-  /** Vocabulary, ids 1 … V in order, containing `<unk>` (built by `@came-grad/datasets`). */
-  readonly vocab: readonly string[];
+export interface DclConfig extends CommonConfig {
   /** Seed of every initialiser and of the initial queues. */
   readonly seed: number;
-  /** Square image side. */
-  readonly imageSize: number;
   /** Views per study: 2 (IU X-Ray: per-view ViT tokens concatenated on the feature axis → `iuProj`) or 1. */
   readonly views: number;
-  /** Image channels. */
-  readonly channels: number;
-  /** Training sequence length including BOS and EOS. */
-  readonly maxSeqLength: number;
   /** ViT patch side (must divide `imageSize`). */
   readonly patchSize: number;
   /** Width of the ViT, the graph, the fusion and the text Transformer. */
   readonly dModel: number;
-  readonly heads: number;
-  readonly dFF: number;
   /** ViT layers (the visual encoder). */
   readonly encoderLayers: number;
   /** Layers of the tied text encoder/decoder. */
@@ -90,31 +81,22 @@ const NON_NEGATIVE_INTS = ['encoderLayers', 'decoderLayers', 'graphLayers', 'fus
 const UNIT = ['dropout', 'momentum', 'alpha'] as const;
 const NON_NEGATIVE = ['lr', 'weightDecay'] as const;
 
-function checkInt(name: string, v: unknown, min: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InvalidOptionError(name, `an integer ≥ ${min}`, v);
-}
-
 /**
  * Fills defaults into a partial configuration and validates it.
  * @throws InvalidOptionError naming the first bad option
  */
 export function resolveDclConfig(partial: Partial<DclConfig> & { readonly vocab: readonly string[] }): DclConfig {
   const config: DclConfig = { ...DCL_DEFAULTS, ...partial };
-  if (!Array.isArray(config.vocab)) throw new InvalidOptionError('vocab', 'an array of words', config.vocab);
+  checkVocab(config.vocab);
   checkInt('seed', config.seed, 0);
-  for (const k of POSITIVE_INTS) checkInt(k, config[k], 1);
-  for (const k of NON_NEGATIVE_INTS) checkInt(k, config[k], 0);
+  checkInts(config, POSITIVE_INTS, 1);
+  checkInts(config, NON_NEGATIVE_INTS, 0);
   for (const k of UNIT) if (!(config[k] >= 0 && config[k] < 1)) throw new InvalidOptionError(k, 'a number in [0, 1)', config[k]);
-  for (const k of NON_NEGATIVE) if (!(Number.isFinite(config[k]) && config[k] >= 0)) throw new InvalidOptionError(k, 'a finite number ≥ 0', config[k]);
+  checkNonNegative(config, NON_NEGATIVE);
   if (!(config.temperature >= 0.001 && config.temperature <= 0.5)) throw new InvalidOptionError('temperature', 'in [0.001, 0.5] (the clamp range)', config.temperature);
   if (config.imageSize % config.patchSize !== 0) throw new InvalidOptionError('patchSize', `a divisor of imageSize = ${config.imageSize}`, config.patchSize);
   if (config.views > 2) throw new InvalidOptionError('views', '1 or 2 (DCL reads one view, or two through iu_proj)', config.views);
   if (config.retrievedNodes > config.queueSize) throw new InvalidOptionError('retrievedNodes', `at most queueSize = ${config.queueSize}`, config.retrievedNodes);
-  if (config.maxSeqLength < 2) throw new InvalidOptionError('maxSeqLength', 'at least 2 (BOS and EOS)', config.maxSeqLength);
+  checkMaxSeqLength(config.maxSeqLength);
   return config;
-}
-
-/** The configuration as a fresh JSON object (no shared arrays with the adapter). */
-export function dclConfigToJson(config: DclConfig): BackboneConfig {
-  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
 }

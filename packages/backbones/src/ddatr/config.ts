@@ -1,32 +1,22 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
-import type { BackboneConfig, JsonValue } from '../contract';
+import type { CommonConfig } from '../adapter-kit/common-config';
+import { checkInt, checkInts, checkIntList, checkMaxSeqLength, checkVocab } from '../adapter-kit/option-checks';
 
 /** Complete configuration of the `ddatr` adapter. */
-export interface DDaTRConfig {
-  /** Vocabulary, ids 1 … V in order, containing `<unk>` (built by `@came-grad/datasets`). */
-  readonly vocab: readonly string[];
-  /** Seed of every initialiser. */
-  readonly seed: number;
-  /** Square image side. */
-  readonly imageSize: number;
+export interface DDaTRConfig extends CommonConfig {
   /** Views per study; every view of the current and of the prior study goes through its stream. */
   readonly views: number;
-  /** Image channels. */
-  readonly channels: number;
   /** Training sequence length including BOS and EOS (also the prior report's length). */
   readonly maxSeqLength: number;
   /** Widths of the stride-2 stages of each stream (Swin-B's 4 stages at test scale). */
   readonly stages: readonly number[];
   /** Decoder width d. */
   readonly dModel: number;
-  readonly heads: number;
-  readonly dFF: number;
   /**
    * Accepted for the CLI's common keys; DDaTR has no Transformer encoder between the Swin streams
    * and the decoder, so it is unused.
    */
   readonly encoderLayers: number;
-  readonly decoderLayers: number;
   /** Width of the frozen prior-report embedding bag (BERT's 768 at test scale). */
   readonly textDim: number;
   /** Dropout of the decoder and its embeddings. */
@@ -74,10 +64,6 @@ export const DDATR_DEFAULTS: Readonly<Omit<DDaTRConfig, 'vocab'>> = Object.freez
 
 const POSITIVE_INTS = ['imageSize', 'views', 'channels', 'maxSeqLength', 'dModel', 'heads', 'dFF', 'decoderLayers', 'textDim'] as const;
 
-function checkInt(name: string, v: unknown, min: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InvalidOptionError(name, `an integer ≥ ${min}`, v);
-}
-
 function checkFinite(name: string, v: unknown, min: number, maxExclusive = Number.POSITIVE_INFINITY): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v >= maxExclusive) {
     throw new InvalidOptionError(name, `a finite number in [${min}, ${maxExclusive})`, v);
@@ -90,14 +76,13 @@ function checkFinite(name: string, v: unknown, min: number, maxExclusive = Numbe
  */
 export function resolveDDaTRConfig(partial: Partial<DDaTRConfig> & { readonly vocab: readonly string[] }): DDaTRConfig {
   const config: DDaTRConfig = { ...DDATR_DEFAULTS, ...partial };
-  if (!Array.isArray(config.vocab)) throw new InvalidOptionError('vocab', 'an array of words', config.vocab);
+  checkVocab(config.vocab);
   checkInt('seed', config.seed, 0);
-  for (const k of POSITIVE_INTS) checkInt(k, config[k], 1);
+  checkInts(config, POSITIVE_INTS, 1);
   checkInt('encoderLayers', config.encoderLayers, 0);
-  if (config.maxSeqLength < 2) throw new InvalidOptionError('maxSeqLength', 'at least 2 (BOS and EOS)', config.maxSeqLength);
+  checkMaxSeqLength(config.maxSeqLength);
   if (config.dModel % config.heads !== 0) throw new InvalidOptionError('heads', `a divisor of dModel = ${config.dModel}`, config.heads);
-  if (!Array.isArray(config.stages) || config.stages.length === 0) throw new InvalidOptionError('stages', 'a non-empty list of positive integers', config.stages);
-  config.stages.forEach((c, i) => checkInt(`stages[${i}]`, c, 1));
+  checkIntList('stages', config.stages);
   checkFinite('dropout', config.dropout, 0, 1);
   checkFinite('clsWeight', config.clsWeight, 0);
   checkFinite('ldcTheta', config.ldcTheta, 0);
@@ -106,9 +91,4 @@ export function resolveDDaTRConfig(partial: Partial<DDaTRConfig> & { readonly vo
   checkFinite('weightDecay', config.weightDecay, 0);
   if (typeof config.splitPriorCls !== 'boolean') throw new InvalidOptionError('splitPriorCls', 'a boolean', config.splitPriorCls);
   return config;
-}
-
-/** The configuration as a fresh JSON object (no shared arrays with the adapter). */
-export function ddatrConfigToJson(config: DDaTRConfig): BackboneConfig {
-  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
 }

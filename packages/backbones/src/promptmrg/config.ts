@@ -1,27 +1,22 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
+import type { CommonConfig } from '../adapter-kit/common-config';
+import {
+  checkInt, checkInts, checkMaxSeqLength, checkNonNegative, checkPositive, checkRates, checkVocab,
+} from '../adapter-kit/option-checks';
 import type { VisualConfig } from '../blocks/create-visual-extractor';
-import type { BackboneConfig, JsonValue } from '../contract';
 
 /** Complete configuration of the `promptmrg` adapter. */
-export interface PromptMRGConfig {
-  /** Vocabulary, ids 1 … V in order, containing `<unk>` (built by `@came-grad/datasets`). */
-  readonly vocab: readonly string[];
+export interface PromptMRGConfig extends CommonConfig {
   /** Seed of every initialiser and of the report bank's projection. */
   readonly seed: number;
-  /** Square image side. */
-  readonly imageSize: number;
   /** Views of the dataset; PromptMRG reads one image, so only view 0 is used. */
   readonly views: number;
-  /** Image channels. */
-  readonly channels: number;
   /** Training sequence length including BOS and EOS (the prompt tokens come on top). */
   readonly maxSeqLength: number;
   /** Stand-in for ResNet-101 (§5: 4 stride-2 stages 16/32/64/64). */
   readonly visual: VisualConfig;
   /** Decoder width d. */
   readonly dModel: number;
-  readonly heads: number;
-  readonly dFF: number;
   /** Layers of the retrieval-memory Transformer, on each side (encoder and decoder; §5: 1 + 1). */
   readonly encoderLayers: number;
   /** Layers of the report decoder. */
@@ -82,34 +77,25 @@ const NON_NEGATIVE_INTS = ['encoderLayers', 'decoderLayers'] as const;
 const POSITIVE = ['retrievalTemperature', 'basePriorFloor'] as const;
 const NON_NEGATIVE = ['clsWeight', 'lr', 'weightDecay'] as const;
 
-function checkInt(name: string, v: unknown, min: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InvalidOptionError(name, `an integer ≥ ${min}`, v);
-}
-
 /**
  * Fills defaults into a partial configuration and validates it.
  * @throws InvalidOptionError naming the first bad option
  */
 export function resolvePromptMRGConfig(partial: Partial<PromptMRGConfig> & { readonly vocab: readonly string[] }): PromptMRGConfig {
   const config: PromptMRGConfig = { ...PROMPTMRG_DEFAULTS, ...partial };
-  if (!Array.isArray(config.vocab)) throw new InvalidOptionError('vocab', 'an array of words', config.vocab);
+  checkVocab(config.vocab);
   checkInt('seed', config.seed, 0);
-  for (const k of POSITIVE_INTS) checkInt(k, config[k], 1);
-  for (const k of NON_NEGATIVE_INTS) checkInt(k, config[k], 0);
-  if (!(config.dropout >= 0 && config.dropout < 1)) throw new InvalidOptionError('dropout', 'a rate in [0, 1)', config.dropout);
-  for (const k of POSITIVE) if (!(Number.isFinite(config[k]) && config[k] > 0)) throw new InvalidOptionError(k, 'a finite number > 0', config[k]);
-  for (const k of NON_NEGATIVE) if (!(Number.isFinite(config[k]) && config[k] >= 0)) throw new InvalidOptionError(k, 'a finite number ≥ 0', config[k]);
+  checkInts(config, POSITIVE_INTS, 1);
+  checkInts(config, NON_NEGATIVE_INTS, 0);
+  checkRates(config, ['dropout']);
+  checkPositive(config, POSITIVE);
+  checkNonNegative(config, NON_NEGATIVE);
   if (config.basePriorFloor > 1) throw new InvalidOptionError('basePriorFloor', 'at most 1', config.basePriorFloor);
-  if (config.maxSeqLength < 2) throw new InvalidOptionError('maxSeqLength', 'at least 2 (BOS and EOS)', config.maxSeqLength);
+  checkMaxSeqLength(config.maxSeqLength);
   const visual = config.visual as { kind?: unknown; channels?: unknown };
   if (visual?.kind !== 'resnet' || !Array.isArray(visual.channels) || visual.channels.length === 0) {
     throw new InvalidOptionError('visual', "{ kind: 'resnet', channels: [positive integers] } (the ResNet-101 stand-in)", config.visual);
   }
   (visual.channels as unknown[]).forEach((c, i) => checkInt(`visual.channels[${i}]`, c, 1));
   return config;
-}
-
-/** The configuration as a fresh JSON object (no shared arrays with the adapter). */
-export function promptmrgConfigToJson(config: PromptMRGConfig): BackboneConfig {
-  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
 }

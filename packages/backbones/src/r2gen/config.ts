@@ -1,28 +1,17 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
+import type { CommonConfig } from '../adapter-kit/common-config';
+import {
+  checkInt, checkInts, checkIntList, checkMaxSeqLength, checkNonNegative, checkRates, checkVocab,
+} from '../adapter-kit/option-checks';
 import type { VisualConfig } from '../blocks/create-visual-extractor';
-import type { BackboneConfig, JsonValue } from '../contract';
 
 /** Complete configuration of the `r2gen` adapter. */
-export interface R2GenConfig {
-  /** Vocabulary, ids 1 … V in order, containing `<unk>` (built by `@came-grad/datasets`). */
-  readonly vocab: readonly string[];
-  /** Seed of every initialiser. */
-  readonly seed: number;
-  /** Square image side. */
-  readonly imageSize: number;
+export interface R2GenConfig extends CommonConfig {
   /** Views per study (IU X-Ray 2, MIMIC-CXR 1). */
   readonly views: number;
-  /** Image channels. */
-  readonly channels: number;
   /** Training sequence length including BOS and EOS (IU 60, MIMIC 100). */
   readonly maxSeqLength: number;
   readonly visual: VisualConfig;
-  /** Model width d. */
-  readonly dModel: number;
-  readonly heads: number;
-  readonly dFF: number;
-  readonly encoderLayers: number;
-  readonly decoderLayers: number;
   /** Dropout of the Transformer, embeddings and memory (R2Gen 0.1). */
   readonly dropout: number;
   /** Dropout after `att_embed` (R2Gen `drop_prob_lm`, 0.5). */
@@ -79,22 +68,14 @@ const NON_NEGATIVE_INTS = ['encoderLayers', 'decoderLayers'] as const;
 const RATES = ['dropout', 'attEmbedDropout'] as const;
 const NON_NEGATIVE = ['clsWeight', 'lrVisual', 'lrRest', 'weightDecay'] as const;
 
-function checkInt(name: string, v: unknown, min: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InvalidOptionError(name, `an integer ≥ ${min}`, v);
-}
-
 function checkVisual(v: VisualConfig): void {
-  const ints = (name: string, list: readonly number[]): void => {
-    if (!Array.isArray(list) || list.length === 0) throw new InvalidOptionError(name, 'a non-empty list of positive integers', list);
-    list.forEach((x, i) => checkInt(`${name}[${i}]`, x, 1));
-  };
   switch (v.kind) {
     case 'resnet':
-      return ints('visual.channels', v.channels);
+      return checkIntList('visual.channels', v.channels);
     case 'densenet':
       checkInt('visual.stem', v.stem, 1);
       checkInt('visual.growth', v.growth, 1);
-      return ints('visual.blocks', v.blocks);
+      return checkIntList('visual.blocks', v.blocks);
     case 'vit':
       for (const k of ['patch', 'd', 'heads', 'layers', 'dFF'] as const) checkInt(`visual.${k}`, v[k], k === 'layers' ? 0 : 1);
       return;
@@ -109,19 +90,14 @@ function checkVisual(v: VisualConfig): void {
  */
 export function resolveR2GenConfig(partial: Partial<R2GenConfig> & { readonly vocab: readonly string[] }): R2GenConfig {
   const config: R2GenConfig = { ...R2GEN_DEFAULTS, ...partial };
-  if (!Array.isArray(config.vocab)) throw new InvalidOptionError('vocab', 'an array of words', config.vocab);
+  checkVocab(config.vocab);
   checkInt('seed', config.seed, 0);
-  for (const k of POSITIVE_INTS) checkInt(k, config[k], 1);
-  for (const k of NON_NEGATIVE_INTS) checkInt(k, config[k], 0);
-  for (const k of RATES) if (!(config[k] >= 0 && config[k] < 1)) throw new InvalidOptionError(k, 'a rate in [0, 1)', config[k]);
-  for (const k of NON_NEGATIVE) if (!(Number.isFinite(config[k]) && config[k] >= 0)) throw new InvalidOptionError(k, 'a finite number ≥ 0', config[k]);
+  checkInts(config, POSITIVE_INTS, 1);
+  checkInts(config, NON_NEGATIVE_INTS, 0);
+  checkRates(config, RATES);
+  checkNonNegative(config, NON_NEGATIVE);
   if (typeof config.clsHead !== 'boolean') throw new InvalidOptionError('clsHead', 'a boolean', config.clsHead);
-  if (config.maxSeqLength < 2) throw new InvalidOptionError('maxSeqLength', 'at least 2 (BOS and EOS)', config.maxSeqLength);
+  checkMaxSeqLength(config.maxSeqLength);
   checkVisual(config.visual);
   return config;
-}
-
-/** The configuration as a fresh JSON object (no shared arrays with the adapter). */
-export function r2genConfigToJson(config: R2GenConfig): BackboneConfig {
-  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
 }

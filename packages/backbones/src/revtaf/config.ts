@@ -1,30 +1,22 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
-import type { BackboneConfig, JsonValue } from '../contract';
+import type { CommonConfig } from '../adapter-kit/common-config';
+import {
+  checkInt, checkInts, checkIntList, checkMaxSeqLength, checkNonNegative, checkPositive, checkRates, checkVocab,
+} from '../adapter-kit/option-checks';
 
 /** Geometry of the learnable retrieval encoder. */
 export type RetrievalGeometry = 'poincare' | 'euclidean';
 
 /** Complete configuration of the `revtaf` adapter. */
-export interface RevtafConfig {
-  /** Vocabulary, ids 1 … V in order, containing `<unk>` (built by `@came-grad/datasets`). */
-  readonly vocab: readonly string[];
+export interface RevtafConfig extends CommonConfig {
   /** Seed of every initialiser and of the report bank's projection. */
   readonly seed: number;
-  readonly imageSize: number;
   /** Views of the dataset; REVTAF (like PromptMRG) reads one image, so only view 0 is used. */
   readonly views: number;
-  readonly channels: number;
-  /** Training sequence length including BOS and EOS. */
-  readonly maxSeqLength: number;
   /** Widths of the stride-2 stages of the ResNet-101 stand-in. */
   readonly stages: readonly number[];
-  readonly dModel: number;
-  readonly heads: number;
-  readonly dFF: number;
   /** Layers of PromptMRG's retrieval-memory Transformer on each side. */
   readonly encoderLayers: number;
-  readonly decoderLayers: number;
-  readonly dropout: number;
   /** Width of the report bank (sentence and report embeddings; MedCLIP's 512 at test scale). */
   readonly retrievalDim: number;
   /** Reports retrieved by PromptMRG's memory for the cls branch. */
@@ -115,10 +107,6 @@ const POSITIVE_INTS = [
 const POSITIVE = ['retrievalTemperature', 'curvature', 'sinkhornEpsilon', 'basePriorFloor'] as const;
 const NON_NEGATIVE = ['clsWeight', 'alignWeight', 'rankWeight', 'lr', 'weightDecay'] as const;
 
-function checkInt(name: string, v: unknown, min: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InvalidOptionError(name, `an integer ≥ ${min}`, v);
-}
-
 /** Side of the final CNN map for a configuration. */
 export function finalSide(config: Pick<RevtafConfig, 'imageSize' | 'stages'>): number {
   let side = config.imageSize;
@@ -132,26 +120,20 @@ export function finalSide(config: Pick<RevtafConfig, 'imageSize' | 'stages'>): n
  */
 export function resolveRevtafConfig(partial: Partial<RevtafConfig> & { readonly vocab: readonly string[] }): RevtafConfig {
   const config: RevtafConfig = { ...REVTAF_DEFAULTS, ...partial };
-  if (!Array.isArray(config.vocab)) throw new InvalidOptionError('vocab', 'an array of words', config.vocab);
+  checkVocab(config.vocab);
   checkInt('seed', config.seed, 0);
-  for (const k of POSITIVE_INTS) checkInt(k, config[k], 1);
-  for (const k of ['encoderLayers', 'decoderLayers'] as const) checkInt(k, config[k], 0);
-  if (!(config.dropout >= 0 && config.dropout < 1)) throw new InvalidOptionError('dropout', 'a rate in [0, 1)', config.dropout);
-  for (const k of POSITIVE) if (!(Number.isFinite(config[k]) && config[k] > 0)) throw new InvalidOptionError(k, 'a finite number > 0', config[k]);
-  for (const k of NON_NEGATIVE) if (!(Number.isFinite(config[k]) && config[k] >= 0)) throw new InvalidOptionError(k, 'a finite number ≥ 0', config[k]);
+  checkInts(config, POSITIVE_INTS, 1);
+  checkInts(config, ['encoderLayers', 'decoderLayers'], 0);
+  checkRates(config, ['dropout']);
+  checkPositive(config, POSITIVE);
+  checkNonNegative(config, NON_NEGATIVE);
   if (!(config.alignThreshold > 0 && config.alignThreshold <= 1)) throw new InvalidOptionError('alignThreshold', 'a number in (0, 1]', config.alignThreshold);
   if (config.geometry !== 'poincare' && config.geometry !== 'euclidean') throw new InvalidOptionError('geometry', "'poincare' or 'euclidean'", config.geometry);
-  if (config.maxSeqLength < 2) throw new InvalidOptionError('maxSeqLength', 'at least 2 (BOS and EOS)', config.maxSeqLength);
-  if (!Array.isArray(config.stages) || config.stages.length === 0) throw new InvalidOptionError('stages', 'a non-empty list of positive integers', config.stages);
-  config.stages.forEach((c, i) => checkInt(`stages[${i}]`, c, 1));
+  checkMaxSeqLength(config.maxSeqLength);
+  checkIntList('stages', config.stages);
   const side = finalSide(config);
   if (side % config.regionGrid !== 0) {
     throw new InvalidOptionError('regionGrid', `a divisor of the final CNN map side ${side} (imageSize ${config.imageSize} after ${config.stages.length} stride-2 stages)`, config.regionGrid);
   }
   return config;
-}
-
-/** The configuration as a fresh JSON object (no shared arrays with the adapter). */
-export function revtafConfigToJson(config: RevtafConfig): BackboneConfig {
-  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
 }

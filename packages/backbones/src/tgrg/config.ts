@@ -1,5 +1,7 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
-import type { BackboneConfig, JsonValue } from '../contract';
+import type { CommonConfig } from '../adapter-kit/common-config';
+import { R2GEN_DEFAULTS } from '../r2gen/config';
+import { checkInt, checkInts, checkIntList, checkMaxSeqLength, checkNonNegative, checkRates, checkVocab } from '../adapter-kit/option-checks';
 
 /** The ResNet stand-in (`blocks/resnet-extractor`): channels of the stride-2 conv stages. */
 export interface TgrgVisualConfig {
@@ -8,25 +10,16 @@ export interface TgrgVisualConfig {
 }
 
 /** Complete configuration of the `tgrg` adapter. */
-export interface TgrgConfig {
-  /** Vocabulary, ids 1 … V in order, containing `<unk>`. */
-  readonly vocab: readonly string[];
-  readonly seed: number;
-  readonly imageSize: number;
+export interface TgrgConfig extends CommonConfig {
   /** Views per study; IU X-Ray's two views are concatenated patch-wise and their pooled features averaged. */
   readonly views: number;
-  readonly channels: number;
-  readonly maxSeqLength: number;
   readonly visual: TgrgVisualConfig;
   /** Model width d (the dimension of the Gaussian topics, 512 in TGRG). */
   readonly dModel: number;
-  readonly heads: number;
-  readonly dFF: number;
   /** Layers of the image encoder and of the report text encoder. */
   readonly encoderLayers: number;
   /** Layers of the decoder and of the node encoder. */
   readonly decoderLayers: number;
-  readonly dropout: number;
   /** Dropout after `att_embed` (R2Gen `drop_prob_lm` 0.5). */
   readonly attEmbedDropout: number;
   /** Topics guiding the decoder (TGRG code 5; spec §5 suggests 3). */
@@ -58,26 +51,18 @@ export interface TgrgConfig {
   readonly weightDecay: number;
 }
 
+// R2Gen's §5 body (sizes, dropouts) and its optimiser; TGRG lists the optimiser keys last.
+const { clsHead: _h, clsWeight: _w, numLabels: _n, rmSlots: _s, rmHeads: _r, lrVisual, lrRest, weightDecay, ...R2GEN_BODY } = R2GEN_DEFAULTS;
+
 /**
  * Defaults: the §5 small configuration (64 px, conv stages 16/32/64/64, d 64, 4 heads, d_ff 128,
- * 2 + 2 layers) with TGRG's loss weights (lm 1, topic 0.04, bow 0.05, kl 0.002·rate), its MIMIC
+ * 2 + 2 layers; R2Gen's, with its dropouts and learning rates) with TGRG's loss weights (lm 1, topic 0.04, bow 0.05, kl 0.002·rate), its MIMIC
  * annealing schedule, noise 0.1 × mean of 5 draws, prior power 1.5, top-3 topics and 4-row n-gram
  * and node memories per topic.
  */
 export const TGRG_DEFAULTS: Readonly<Omit<TgrgConfig, 'vocab'>> = Object.freeze({
-  seed: 0,
-  imageSize: 64,
-  views: 1,
-  channels: 3,
-  maxSeqLength: 60,
+  ...R2GEN_BODY,
   visual: Object.freeze({ kind: 'resnet', channels: Object.freeze([16, 32, 64, 64]) }),
-  dModel: 64,
-  heads: 4,
-  dFF: 128,
-  encoderLayers: 2,
-  decoderLayers: 2,
-  dropout: 0.1,
-  attEmbedDropout: 0.5,
   topK: 3,
   gramSlots: 4,
   nodeSlots: 4,
@@ -90,9 +75,9 @@ export const TGRG_DEFAULTS: Readonly<Omit<TgrgConfig, 'vocab'>> = Object.freeze(
   klRateMax: 0.4,
   klAnnealEvery: 500,
   klRateSteps: 20,
-  lrVisual: 5e-5,
-  lrRest: 1e-4,
-  weightDecay: 5e-5,
+  lrVisual,
+  lrRest,
+  weightDecay,
 } as const);
 
 /** Number of topics: 14 CheXpert observations × {present, absent}. */
@@ -103,34 +88,24 @@ const NON_NEGATIVE_INTS = ['seed', 'encoderLayers'] as const;
 const RATES = ['dropout', 'attEmbedDropout'] as const;
 const NON_NEGATIVE = ['noiseScale', 'priorPower', 'topicWeight', 'bowWeight', 'klWeight', 'klRateMax', 'lrVisual', 'lrRest', 'weightDecay'] as const;
 
-function checkInt(name: string, v: unknown, min: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InvalidOptionError(name, `an integer ≥ ${min}`, v);
-}
-
 /**
  * Fills defaults into a partial configuration and validates it.
  * @throws InvalidOptionError naming the first bad option
  */
 export function resolveTgrgConfig(partial: Partial<TgrgConfig> & { readonly vocab: readonly string[] }): TgrgConfig {
   const config: TgrgConfig = { ...TGRG_DEFAULTS, ...partial };
-  if (!Array.isArray(config.vocab)) throw new InvalidOptionError('vocab', 'an array of words', config.vocab);
-  for (const k of POSITIVE_INTS) checkInt(k, config[k], 1);
-  for (const k of NON_NEGATIVE_INTS) checkInt(k, config[k], 0);
+  checkVocab(config.vocab);
+  checkInts(config, POSITIVE_INTS, 1);
+  checkInts(config, NON_NEGATIVE_INTS, 0);
   checkInt('topK', config.topK, 1);
   if (config.topK > TOPICS) throw new InvalidOptionError('topK', `at most ${TOPICS} (the number of topics)`, config.topK);
-  for (const k of RATES) if (!(config[k] >= 0 && config[k] < 1)) throw new InvalidOptionError(k, 'a rate in [0, 1)', config[k]);
-  for (const k of NON_NEGATIVE) if (!(Number.isFinite(config[k]) && config[k] >= 0)) throw new InvalidOptionError(k, 'a finite number ≥ 0', config[k]);
-  if (config.maxSeqLength < 2) throw new InvalidOptionError('maxSeqLength', 'at least 2 (BOS and EOS)', config.maxSeqLength);
+  checkRates(config, RATES);
+  checkNonNegative(config, NON_NEGATIVE);
+  checkMaxSeqLength(config.maxSeqLength);
   const v = config.visual as Partial<TgrgVisualConfig> | undefined;
   if (v?.kind !== 'resnet') throw new InvalidOptionError('visual.kind', "'resnet' (TGRG's ResNet-101 stand-in)", v?.kind);
-  if (!Array.isArray(v.channels) || v.channels.length === 0) throw new InvalidOptionError('visual.channels', 'a non-empty list of positive integers', v.channels);
-  v.channels.forEach((x, i) => checkInt(`visual.channels[${i}]`, x, 1));
+  checkIntList('visual.channels', v.channels);
   return config;
-}
-
-/** The configuration as a fresh JSON object. */
-export function tgrgConfigToJson(config: TgrgConfig): BackboneConfig {
-  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
 }
 
 /**

@@ -1,5 +1,4 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
-import type { BackboneConfig, JsonValue } from '../contract';
 import { R2GEN_DEFAULTS, resolveR2GenConfig, type R2GenConfig } from '../r2gen/config';
 
 /** Complete configuration of the `wcl` adapter: R2Gen's keys (without its cls head) plus WCL's own. */
@@ -59,9 +58,4 @@ export function resolveWclConfig(partial: Partial<WclConfig> & { readonly vocab:
 /** The temperature the contrast loss uses: 1.0 as released, or `contraTemperature`. */
 export function effectiveTemperature(config: WclConfig): number {
   return config.temperatureAsReleased ? 1 : config.contraTemperature;
-}
-
-/** The configuration as a fresh JSON object. */
-export function wclConfigToJson(config: WclConfig): BackboneConfig {
-  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
 }

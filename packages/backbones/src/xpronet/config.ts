@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
-import type { BackboneConfig, JsonValue } from '../contract';
+import { checkInt, checkNonNegative } from '../adapter-kit/option-checks';
 import { R2GEN_DEFAULTS, resolveR2GenConfig, type R2GenConfig } from '../r2gen/config';
 
 /** Keys XProNet shares with R2Gen (R2GenCMN has no relational memory and no cls head). */
@@ -57,14 +57,6 @@ export const XPRONET_DEFAULTS: Readonly<Omit<XProNetConfig, 'vocab'>> = Object.f
   labelThreshold: 0.5,
 });
 
-function positiveInt(name: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InvalidOptionError(name, 'an integer ≥ 1', v);
-}
-
-function nonNegative(name: string, v: number): void {
-  if (!(Number.isFinite(v) && v >= 0)) throw new InvalidOptionError(name, 'a finite number ≥ 0', v);
-}
-
 /**
  * Fills defaults into a partial configuration and validates it (the shared keys by R2Gen's rules).
  * @throws InvalidOptionError naming the first bad option
@@ -76,19 +68,14 @@ export function resolveXProNetConfig(partial: Partial<XProNetConfig> & { readonl
     ...base
   } = config;
   resolveR2GenConfig({ ...base, clsHead: false });
-  positiveInt('numClasses', numClasses);
-  positiveInt('prototypesPerClass', prototypesPerClass);
-  positiveInt('prototypeTextDim', prototypeTextDim);
-  positiveInt('topk', topk);
+  checkInt('numClasses', numClasses, 1);
+  checkInt('prototypesPerClass', prototypesPerClass, 1);
+  checkInt('prototypeTextDim', prototypeTextDim, 1);
+  checkInt('topk', topk, 1);
   if (topk > numClasses * prototypesPerClass) throw new InvalidOptionError('topk', `at most numClasses × prototypesPerClass = ${numClasses * prototypesPerClass}`, topk);
-  for (const [k, v] of [['protoImgWeight', protoImgWeight], ['protoTxtWeight', protoTxtWeight], ['margin', margin], ['clsWeight', clsWeight]] as const) nonNegative(k, v);
+  checkNonNegative({ protoImgWeight, protoTxtWeight, margin, clsWeight }, ['protoImgWeight', 'protoTxtWeight', 'margin', 'clsWeight']);
   if (!(Number.isFinite(alpha) && alpha >= 1)) throw new InvalidOptionError('alpha', 'a finite number ≥ 1', alpha);
   if (typeof clsDetached !== 'boolean') throw new InvalidOptionError('clsDetached', 'a boolean', clsDetached);
   if (!(labelThreshold > 0 && labelThreshold < 1)) throw new InvalidOptionError('labelThreshold', 'a probability in (0, 1)', labelThreshold);
   return config;
-}
-
-/** The configuration as a fresh JSON object. */
-export function xpronetConfigToJson(config: XProNetConfig): BackboneConfig {
-  return JSON.parse(JSON.stringify(config)) as { [key: string]: JsonValue };
 }

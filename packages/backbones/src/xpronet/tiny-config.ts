@@ -1,28 +1,16 @@
+import { r2genTinyConfig } from '../r2gen/tiny-config';
 import type { XProNetConfig } from './config';
 
 /**
- * The test-scale configuration of `xpronet`: 32 px, two views, conv stages 4/8/8, d 32, one
- * encoder and one decoder layer, 14 classes × 2 prototypes with text halves of 8, top-k 2.
+ * The test-scale configuration of `xpronet`: R2Gen's tiny setting (32 px, two views, conv stages
+ * 4/8/8, d 32, one encoder and one decoder layer) without the relational memory, and 14 classes
+ * × 2 prototypes with text halves of 8, top-k 2.
  */
 export function xpronetTinyConfig(vocab: readonly string[], seed = 7): XProNetConfig {
+  // XProNet's own clsWeight comes after its prototype keys, so R2Gen's is dropped with the head.
+  const { clsHead: _h, clsWeight: _w, numLabels: _n, rmSlots: _s, rmHeads: _r, ...base } = r2genTinyConfig(vocab, seed);
   return {
-    vocab,
-    seed,
-    imageSize: 32,
-    views: 2,
-    channels: 1,
-    maxSeqLength: 12,
-    visual: { kind: 'resnet', channels: [4, 8, 8] },
-    dModel: 32,
-    heads: 2,
-    dFF: 64,
-    encoderLayers: 1,
-    decoderLayers: 1,
-    dropout: 0.1,
-    attEmbedDropout: 0.5,
-    lrVisual: 5e-5,
-    lrRest: 1e-4,
-    weightDecay: 5e-5,
+    ...base,
     numClasses: 14,
     prototypesPerClass: 2,
     prototypeTextDim: 8,
