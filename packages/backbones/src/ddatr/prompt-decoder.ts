@@ -1,13 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { Linear } from '../blocks/linear';
-import { causalMask, keyPaddingMask } from '../blocks/multi-head-attention';
-import { TransformerDecoder } from '../blocks/transformer-decoder';
-import { WordEmbedding } from '../blocks/word-embedding';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ForwardScope } from '../params/forward-scope';
 import type { ParameterStore } from '../params/parameter-store';
+import { PromptDecoder as PromptMRGDecoder } from '../promptmrg/prompt-decoder';
+import { STATES } from '../promptmrg/cls-prompt-branch';
 
 /** The four diagnostic states of a prompt token, in the order of `labels14x4`: blank, positive, negative, uncertain. */
-export const PROMPT_STATES = 4;
+export const PROMPT_STATES = STATES;
 
 /** Sizes of a {@link PromptDecoder}. */
 export interface PromptDecoderOptions {
@@ -25,30 +23,14 @@ export interface PromptDecoderOptions {
 }
 
 /**
- * PromptMRG's diagnosis-driven prompt decoder at test scale: the decoder input is
- * `[s₁ … s_P, BOS, w₁ …]`, where `s_j` is one of four state tokens ([BLA] [POS] [NEG] [UNC], extra
- * rows of the word-embedding table) and the position tells which observation it describes; the
- * decoder cross-attends to the projected visual tokens. Only report positions produce logits, so
- * the prompt is never a target (HF's −100 on the prefix).
+ * DDaTR's report decoder: PromptMRG's diagnosis-driven prompt decoder (DDaTR borrows it), with
+ * padded report positions masked as keys and DDaTR's variable names
+ * `<prefix>.{embed,memProj,decoder,logit}`.
  */
-export class PromptDecoder {
-  readonly #embed: WordEmbedding;
-  readonly #memProj: Linear;
-  readonly #decoder: TransformerDecoder;
-  readonly #logit: Linear;
-
+export class PromptDecoder extends PromptMRGDecoder {
   /** Creates `<prefix>.{embed,memProj,decoder,logit}`. */
-  constructor(store: ParameterStore, prefix: string, readonly options: PromptDecoderOptions) {
-    const o = options;
-    this.#embed = new WordEmbedding(store, `${prefix}.embed`, o.vocabSize + PROMPT_STATES, o.d, o.dropout);
-    this.#memProj = new Linear(store, `${prefix}.memProj`, o.memoryDim, o.d);
-    this.#decoder = new TransformerDecoder(store, `${prefix}.decoder`, { layers: o.layers, d: o.d, heads: o.heads, dFF: o.dFF, dropout: o.dropout });
-    this.#logit = new Linear(store, `${prefix}.logit`, o.d, o.vocabSize);
-  }
-
-  /** Visual tokens `[B, N, memoryDim]` → decoder memory `[B, N, d]`. */
-  memory(tokens: tf.Tensor3D): tf.Tensor3D {
-    return this.#memProj.apply(tokens);
+  constructor(store: ParameterStore, prefix: string, options: PromptDecoderOptions) {
+    super(store, prefix, { ...options, maskPadding: true, layerNames: { memory: 'memProj', head: 'logit' } });
   }
 
   /**
@@ -56,13 +38,6 @@ export class PromptDecoder {
    * @param states prompt states `[B, prompts]` int32 in [0, 4)
    */
   logits(memory: tf.Tensor3D, states: tf.Tensor2D, inputs: tf.Tensor2D, scope: ForwardScope): tf.Tensor3D {
-    const [b, t] = inputs.shape;
-    const p = this.options.prompts;
-    const ids = tf.concat([tf.add(tf.cast(states, 'int32'), tf.scalar(this.options.vocabSize, 'int32')), inputs], 1) as tf.Tensor2D;
-    // Prompt tokens and BOS are always keys; later id-0 positions are padding.
-    const keep = tf.concat([tf.ones([b, p + 1]), tf.cast(tf.greater(tf.slice(inputs, [0, 1], [-1, -1]), 0), 'float32')], 1) as tf.Tensor2D;
-    const selfMask = tf.add(keyPaddingMask(keep), causalMask(p + t));
-    const out = this.#decoder.apply(this.#embed.apply(ids, scope), memory, selfMask, undefined, scope);
-    return this.#logit.apply(tf.slice(out, [0, p, 0], [-1, -1, -1]) as tf.Tensor3D);
+    return this.decode(memory, this.promptIds(states), inputs, scope);
   }
 }
