@@ -1,15 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createVisualExtractor } from '../blocks/create-visual-extractor';
 import { Linear } from '../blocks/linear';
-import { causalMask, keyPaddingMask } from '../blocks/multi-head-attention';
-import { RelationalMemory } from '../blocks/relational-memory';
-import { TransformerDecoder } from '../blocks/transformer-decoder';
-import { TransformerEncoder } from '../blocks/transformer-encoder';
 import type { VisualExtractor } from '../blocks/visual-extractor';
-import { WordEmbedding } from '../blocks/word-embedding';
-import { dropout, INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
+import { INFERENCE_SCOPE, type ForwardScope } from '../params/forward-scope';
 import { ParameterStore } from '../params/parameter-store';
 import type { R2GenConfig } from './config';
+import { decoderKeyMask, decoderSelfMask, R2GenBody } from './r2gen-body';
 
 /** Parameter-name prefixes of the visual extractor (shared when the cls head is on). */
 export const VISUAL_PREFIXES = ['visual'] as const;
@@ -27,43 +22,28 @@ export const CLS_PREFIXES = ['clsHead'] as const;
 export class R2GenModel {
   readonly store: ParameterStore;
   readonly visual: VisualExtractor;
-  readonly #attEmbed: Linear;
-  readonly #encoder: TransformerEncoder;
-  readonly #embed: WordEmbedding;
-  readonly #rm: RelationalMemory;
-  readonly #decoder: TransformerDecoder;
-  readonly #logit: Linear;
+  readonly #body: R2GenBody;
   readonly clsHead: Linear | undefined;
 
   /** Creates every variable from `config.seed`. */
   constructor(readonly config: R2GenConfig, vocabSize: number) {
     const c = config;
     this.store = new ParameterStore(c.seed);
-    this.visual = createVisualExtractor(this.store, 'visual', c.visual, { channels: c.channels, imageSize: c.imageSize, dropout: c.dropout });
-    this.#attEmbed = new Linear(this.store, 'attEmbed', this.visual.outDim, c.dModel);
-    const sizes = { d: c.dModel, heads: c.heads, dFF: c.dFF, dropout: c.dropout };
-    this.#encoder = new TransformerEncoder(this.store, 'encoder', { ...sizes, layers: c.encoderLayers });
-    this.#embed = new WordEmbedding(this.store, 'embed', vocabSize, c.dModel, c.dropout);
-    this.#rm = new RelationalMemory(this.store, 'rm', { slots: c.rmSlots, d: c.dModel, heads: c.rmHeads, dropout: c.dropout });
-    this.#decoder = new TransformerDecoder(this.store, 'decoder', { ...sizes, layers: c.decoderLayers, conditionDim: c.rmSlots * c.dModel });
-    this.#logit = new Linear(this.store, 'logit', c.dModel, vocabSize);
+    this.#body = new R2GenBody(this.store, c, vocabSize);
+    this.visual = this.#body.visual;
     this.clsHead = c.clsHead ? new Linear(this.store, 'clsHead', this.visual.outDim, c.numLabels) : undefined;
   }
 
   /** Encoder output `[B, N, d]` from visual tokens `[B, N, C]`. */
   encode(tokens: tf.Tensor3D, scope: ForwardScope): tf.Tensor3D {
-    const embedded = dropout(tf.relu(this.#attEmbed.apply(tokens)), this.config.attEmbedDropout, 'attEmbed.dropout', scope);
-    return this.#encoder.apply(embedded, undefined, scope);
+    return this.#body.encode(tokens, scope);
   }
 
   /** Logits `[B, T, V + 1]` for decoder inputs `[B, T]` (teacher forcing). */
   decode(memory: tf.Tensor3D, inputs: tf.Tensor2D, scope: ForwardScope): tf.Tensor3D {
-    // R2Gen embeds the targets once for the memory and once for the decoder; the masks are keyed
-    // by site, so one embedding gives the same values.
-    const embedded = this.#embed.apply(inputs, scope);
-    const states = this.#rm.apply(embedded, scope);
-    const out = this.#decoder.apply(embedded, memory, selfMask(inputs), undefined, scope, states);
-    return this.#logit.apply(out);
+    const { embedded, states } = this.#body.conditionedInputs(inputs, scope);
+    const out = this.#body.decoder.apply(embedded, memory, selfMask(inputs), undefined, scope, states);
+    return this.#body.logit.apply(out);
   }
 
   /**
@@ -76,19 +56,19 @@ export class R2GenModel {
    */
   decodeStep(memory: tf.Tensor3D, inputs: tf.Tensor2D, rm: tf.Tensor3D, history: tf.Tensor3D | undefined): { logits: tf.Tensor2D; rm: tf.Tensor3D; history: tf.Tensor3D } {
     const [rows, len] = inputs.shape;
-    const embedded = this.#embed.apply(inputs, INFERENCE_SCOPE);
+    const embedded = this.#body.embed.apply(inputs, INFERENCE_SCOPE);
     const last = tf.reshape(tf.slice(embedded, [0, len - 1, 0], [-1, 1, -1]), [rows, this.config.dModel]) as tf.Tensor2D;
-    const next = this.#rm.step(rm, last, INFERENCE_SCOPE, len - 1);
+    const next = this.#body.rm.step(rm, last, INFERENCE_SCOPE, len - 1);
     const flat = tf.reshape(next, [rows, 1, -1]) as tf.Tensor3D;
     const states = history === undefined ? flat : tf.concat([history, flat], 1);
-    const out = this.#decoder.apply(embedded, memory, selfMask(inputs), undefined, INFERENCE_SCOPE, states);
-    const logits = this.#logit.apply(tf.reshape(tf.slice(out, [0, len - 1, 0], [-1, 1, -1]), [rows, this.config.dModel]) as tf.Tensor2D);
+    const out = this.#body.decoder.apply(embedded, memory, selfMask(inputs), undefined, INFERENCE_SCOPE, states);
+    const logits = this.#body.logit.apply(tf.reshape(tf.slice(out, [0, len - 1, 0], [-1, 1, -1]), [rows, this.config.dModel]) as tf.Tensor2D);
     return { logits, rm: next, history: states };
   }
 
   /** The relational memory's initial state for `rows` hypotheses. */
   initialMemoryState(rows: number): tf.Tensor3D {
-    return this.#rm.initialState(rows);
+    return this.#body.rm.initialState(rows);
   }
 
   /** Multi-label logits `[B, numLabels]` from the pooled visual feature. */
@@ -98,12 +78,7 @@ export class R2GenModel {
   }
 }
 
-/**
- * Self-attention mask of decoder inputs `[B, T]`: causal, and keys that are padding (id 0 after
- * position 0) masked, as in R2Gen's `_prepare_feature_forward`.
- */
+/** R2Gen's decoder self-attention mask of inputs `[B, T]`. */
 function selfMask(inputs: tf.Tensor2D): tf.Tensor {
-  const keep = tf.cast(tf.greater(inputs, 0), 'float32');
-  const firstOn = tf.concat([tf.onesLike(tf.slice(keep, [0, 0], [-1, 1])), tf.slice(keep, [0, 1], [-1, -1])], 1) as tf.Tensor2D;
-  return tf.add(keyPaddingMask(firstOn), causalMask(inputs.shape[1]));
+  return decoderSelfMask(decoderKeyMask(inputs));
 }

@@ -1,15 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createVisualExtractor } from '../blocks/create-visual-extractor';
 import { layerNormalize } from '../blocks/layer-norm';
 import { Linear } from '../blocks/linear';
-import { causalMask, keyPaddingMask } from '../blocks/multi-head-attention';
-import { RelationalMemory } from '../blocks/relational-memory';
-import { TransformerDecoder } from '../blocks/transformer-decoder';
-import { TransformerEncoder } from '../blocks/transformer-encoder';
 import type { VisualExtractor } from '../blocks/visual-extractor';
-import { WordEmbedding } from '../blocks/word-embedding';
-import { dropout, type ForwardScope } from '../params/forward-scope';
+import type { ForwardScope } from '../params/forward-scope';
 import { ParameterStore } from '../params/parameter-store';
+import { decoderKeyMask, decoderSelfMask, R2GenBody } from '../r2gen/r2gen-body';
 import type { WclConfig } from './config';
 
 /** Prefixes of the visual extractor (its own optimizer group). */
@@ -39,12 +34,7 @@ export interface WclPass {
 export class WclModel {
   readonly store: ParameterStore;
   readonly visual: VisualExtractor;
-  readonly #attEmbed: Linear;
-  readonly #encoder: TransformerEncoder;
-  readonly #embed: WordEmbedding;
-  readonly #rm: RelationalMemory;
-  readonly #decoder: TransformerDecoder;
-  readonly #logit: Linear;
+  readonly #body: R2GenBody;
   readonly #finalNorm: { readonly gamma: tf.Variable; readonly beta: tf.Variable };
   readonly #src: readonly [Linear, Linear];
   readonly #tgt: readonly [Linear, Linear];
@@ -53,14 +43,8 @@ export class WclModel {
   constructor(readonly config: WclConfig, vocabSize: number) {
     const c = config;
     this.store = new ParameterStore(c.seed);
-    this.visual = createVisualExtractor(this.store, 'visual', c.visual, { channels: c.channels, imageSize: c.imageSize, dropout: c.dropout });
-    this.#attEmbed = new Linear(this.store, 'attEmbed', this.visual.outDim, c.dModel);
-    const sizes = { d: c.dModel, heads: c.heads, dFF: c.dFF, dropout: c.dropout };
-    this.#encoder = new TransformerEncoder(this.store, 'encoder', { ...sizes, layers: c.encoderLayers });
-    this.#embed = new WordEmbedding(this.store, 'embed', vocabSize, c.dModel, c.dropout);
-    this.#rm = new RelationalMemory(this.store, 'rm', { slots: c.rmSlots, d: c.dModel, heads: c.rmHeads, dropout: c.dropout });
-    this.#decoder = new TransformerDecoder(this.store, 'decoder', { ...sizes, layers: c.decoderLayers, conditionDim: c.rmSlots * c.dModel });
-    this.#logit = new Linear(this.store, 'logit', c.dModel, vocabSize);
+    this.#body = new R2GenBody(this.store, c, vocabSize);
+    this.visual = this.#body.visual;
     this.#finalNorm = { gamma: this.#variable('decoder.norm.gamma'), beta: this.#variable('decoder.norm.beta') };
     const p = c.projectionDim;
     this.#src = [new Linear(this.store, 'projection.src.0', c.dModel, p), new Linear(this.store, 'projection.src.2', p, p)];
@@ -69,20 +53,14 @@ export class WclModel {
 
   /** Encoder output `[B, N, d]` from visual tokens `[B, N, C]`. */
   encode(tokens: tf.Tensor3D, scope: ForwardScope): tf.Tensor3D {
-    const embedded = dropout(tf.relu(this.#attEmbed.apply(tokens)), this.config.attEmbedDropout, 'attEmbed.dropout', scope);
-    return this.#encoder.apply(embedded, undefined, scope);
+    return this.#body.encode(tokens, scope);
   }
 
   /** Decoder states before the final norm `[B, T, d]` and the key mask `[B, T]` for inputs `[B, T]`. */
   decodeHidden(memory: tf.Tensor3D, inputs: tf.Tensor2D, scope: ForwardScope): { hidden: tf.Tensor3D; keep: tf.Tensor2D } {
-    const t = inputs.shape[1];
-    const nonPad = tf.cast(tf.greater(inputs, 0), 'float32');
-    // Position 0 is BOS (id 0) and always attended, as in R2Gen's `seq_mask[:, 0] += True`.
-    const keep = tf.concat([tf.onesLike(tf.slice(nonPad, [0, 0], [-1, 1])), tf.slice(nonPad, [0, 1], [-1, -1])], 1) as tf.Tensor2D;
-    const selfMask = tf.add(keyPaddingMask(keep), causalMask(t));
-    const embedded = this.#embed.apply(inputs, scope);
-    const states = this.#rm.apply(embedded, scope);
-    return { hidden: this.#decoder.hidden(embedded, memory, selfMask, undefined, scope, states), keep };
+    const keep = decoderKeyMask(inputs);
+    const { embedded, states } = this.#body.conditionedInputs(inputs, scope);
+    return { hidden: this.#body.decoder.hidden(embedded, memory, decoderSelfMask(keep), undefined, scope, states), keep };
   }
 
   /** Output logits `[B, T, V+1]` from decoder states before the final norm. */
@@ -90,7 +68,7 @@ export class WclModel {
     // The decoder block applies its final norm only inside `apply`; the contrast needs the states
     // before it, so the same norm is applied here from the block's own variables.
     const { gamma, beta } = this.#finalNorm;
-    return this.#logit.apply(tf.add(tf.mul(layerNormalize(hidden), gamma), beta) as tf.Tensor3D);
+    return this.#body.logit.apply(tf.add(tf.mul(layerNormalize(hidden), gamma), beta) as tf.Tensor3D);
   }
 
   #variable(name: string): tf.Variable {
