@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Linear } from '../blocks/linear';
-import { ResNetExtractor } from '../blocks/resnet-extractor';
 import { stopGradient } from '../blocks/stop-gradient';
-import type { ForwardScope } from '../params/forward-scope';
-import { ParameterStore } from '../params/parameter-store';
-import { ClassificationPromptBranch } from '../promptmrg/cls-prompt-branch';
-import { PromptDecoder } from '../promptmrg/prompt-decoder';
-import type { ReportBank } from '../promptmrg/report-bank';
-import { RetrievalMemoryEncoder } from '../promptmrg/retrieval-memory';
+import { RetrievalPromptModel } from '../promptmrg/retrieval-prompt-model';
 import { finalSide, type RevtafConfig } from './config';
 import { RetrievalEncoder } from './retrieval-encoder';
 import { RetrievalQueue } from './retrieval-queue';
@@ -51,12 +45,7 @@ export interface FusedMemory {
  * embeddings) and the OT cross-attention fusion of image tokens with region and sentence
  * embeddings.
  */
-export class RevtafModel {
-  readonly store: ParameterStore;
-  readonly visual: ResNetExtractor;
-  readonly memory: RetrievalMemoryEncoder;
-  readonly cls: ClassificationPromptBranch;
-  readonly decoder: PromptDecoder;
+export class RevtafModel extends RetrievalPromptModel<RevtafConfig> {
   readonly otImgProj: Linear;
   readonly otTxtProj1: Linear;
   readonly otTxtProj2: Linear;
@@ -66,19 +55,10 @@ export class RevtafModel {
   readonly queue: RetrievalQueue;
 
   /** Creates every variable from `config.seed`. */
-  constructor(readonly config: RevtafConfig, vocabSize: number) {
+  constructor(config: RevtafConfig, vocabSize: number) {
+    super(config, vocabSize, { stages: config.stages, decoderMemoryDim: 2 * config.otDim });
     const c = config;
-    this.store = new ParameterStore(c.seed);
-    this.visual = new ResNetExtractor(this.store, 'visual', { inChannels: c.channels, channels: c.stages });
     const width = this.visual.outDim;
-    this.memory = new RetrievalMemoryEncoder(this.store, 'memory', {
-      inDim: width, dim: c.retrievalDim, k: c.retrievalK, heads: c.memoryHeads, dFF: c.memoryDFF,
-      layers: c.encoderLayers, dropout: c.dropout, temperature: c.retrievalTemperature,
-    });
-    this.cls = new ClassificationPromptBranch(this.store, 'cls', c.retrievalDim + width, c.basePriorFloor);
-    this.decoder = new PromptDecoder(this.store, 'textDecoder', {
-      vocabSize, memoryDim: 2 * c.otDim, d: c.dModel, heads: c.heads, dFF: c.dFF, layers: c.decoderLayers, dropout: c.dropout,
-    });
     this.otImgProj = new Linear(this.store, 'ot.imgProj', width, c.otDim);
     this.otTxtProj1 = new Linear(this.store, 'otTxtProj1', c.retrievalDim, c.otDim);
     this.otTxtProj2 = new Linear(this.store, 'otTxtProj2', c.retrievalDim, c.otDim);
@@ -87,12 +67,6 @@ export class RevtafModel {
     this.otSentence = new OptimalTransportAttention(this.store, 'ot.sentence', c.otDim, sinkhorn);
     this.hnn = new RetrievalEncoder(this.store, 'hnn', { inDim: c.regionGrid * c.regionGrid, dim: c.hnnDim, layers: c.hnnLayers, geometry: c.geometry, curvature: c.curvature });
     this.queue = new RetrievalQueue(this.store, 'queue', c.queueSize, c.hnnDim, c.maxSentences, c.retrievalDim);
-  }
-
-  /** Patch tokens `[B, N, C]` of the first view. */
-  visualTokens(images: tf.Tensor5D, scope: ForwardScope): tf.Tensor3D {
-    const first = images.shape[1] === 1 ? images : (tf.slice(images, [0, 0, 0, 0, 0], [-1, 1, -1, -1, -1]) as tf.Tensor5D);
-    return this.visual.apply(first, scope).tokens;
   }
 
   /**
@@ -107,13 +81,6 @@ export class RevtafModel {
     const maps = tf.reshape(tf.mean(stopGradient(tokens), 2), [b, side, side, 1]) as tf.Tensor4D;
     const pooled = tf.reshape(tf.avgPool(maps, side / grid, side / grid, 'valid'), [b, grid * grid]);
     return tf.div(pooled, tf.maximum(tf.max(pooled, 1, true), 1e-6)) as tf.Tensor2D;
-  }
-
-  /** State logits `[B, 14, 4]` (PromptMRG's classifier over `[hs; mean]`). */
-  classify(tokens: tf.Tensor3D, bank: ReportBank, scope: ForwardScope): tf.Tensor3D {
-    const pooled = tf.mean(tokens, 1) as tf.Tensor2D;
-    const { hs } = this.memory.apply(pooled, bank, scope);
-    return this.cls.logits(tf.concat([hs, pooled], 1) as tf.Tensor2D);
   }
 
   /**
