@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GenerateOptions } from '../contract';
 import { beamSearch } from './beam-search';
 import type { BeamScorer } from './beam-search';
+import { beamSearchOptions } from './beam-search-options';
+import { prefixIds } from './prefix-ids';
 
 /** Per-hypothesis tensors of a decoder (batch axis first); beam search gathers each of them. */
 export type PrefixState = Readonly<Record<string, tf.Tensor>>;
@@ -44,11 +46,7 @@ export function lastPositionBeamSearch<S extends PrefixState>(
   const scorer: BeamScorer<S> = {
     logProbs(state, prefixes) {
       return tf.tidy(() => {
-        const rows = prefixes.length;
-        const t = (prefixes[0]?.length ?? 0) + 1;
-        const ids = new Int32Array(rows * t);
-        prefixes.forEach((p, r) => ids.set(p, r * t + 1));
-        const last = lastLogitsOf(state, tf.tensor2d(ids, [rows, t], 'int32'));
+        const last = lastLogitsOf(state, prefixIds(prefixes));
         return { values: tf.logSoftmax(last).dataSync() as Float32Array, vocabSize: last.shape[1] };
       });
     },
@@ -64,13 +62,6 @@ export function lastPositionBeamSearch<S extends PrefixState>(
   };
   const first = Object.values(initial)[0];
   const start = tf.tidy(() => Object.fromEntries(Object.entries(initial).map(([k, v]) => [k, tf.clone(v)])) as S);
-  const hyps = beamSearch(scorer, start, {
-    batchSize: first?.shape[0] ?? 0,
-    beamSize: opts.beamSize,
-    maxLen: opts.maxLen,
-    minLen: opts.minLen ?? 0,
-    blockTrigrams: opts.blockTrigrams ?? false,
-    eos,
-  });
+  const hyps = beamSearch(scorer, start, beamSearchOptions(opts, first?.shape[0] ?? 0, eos));
   return hyps.map((h) => h.tokens);
 }

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beamSearch, type BeamScorer } from '../beam/beam-search';
+import { beamSearchOptions } from '../beam/beam-search-options';
+import { prefixIds } from '../beam/prefix-ids';
 import type { GenerateOptions } from '../contract';
 import type { R2GenModel } from './model';
 
@@ -23,12 +25,8 @@ export function generateIds(model: R2GenModel, memory: tf.Tensor3D, opts: Genera
   let pending: { rm: tf.Tensor3D; history: tf.Tensor3D } | undefined;
   const scorer: BeamScorer<DecodeState> = {
     logProbs(state, prefixes) {
-      const rows = prefixes.length;
-      const t = (prefixes[0]?.length ?? 0) + 1;
-      const ids = new Int32Array(rows * t);
-      prefixes.forEach((p, r) => ids.set(p, r * t + 1));
       const step = tf.tidy(() => {
-        const out = model.decodeStep(state.memory, tf.tensor2d(ids, [rows, t], 'int32'), state.rm, state.history);
+        const out = model.decodeStep(state.memory, prefixIds(prefixes), state.rm, state.history);
         return { logProbs: tf.logSoftmax(out.logits), rm: out.rm, history: out.history };
       });
       // The advanced memory becomes the state's at the next reorder (beam search always reorders
@@ -61,13 +59,6 @@ export function generateIds(model: R2GenModel, memory: tf.Tensor3D, opts: Genera
     },
   };
   const initial: DecodeState = { memory: tf.clone(memory), rm: model.initialMemoryState(memory.shape[0]), history: undefined };
-  const hyps = beamSearch(scorer, initial, {
-    batchSize: memory.shape[0],
-    beamSize: opts.beamSize,
-    maxLen: opts.maxLen,
-    minLen: opts.minLen ?? 0,
-    blockTrigrams: opts.blockTrigrams ?? false,
-    eos,
-  });
+  const hyps = beamSearch(scorer, initial, beamSearchOptions(opts, memory.shape[0], eos));
   return hyps.map((h) => h.tokens);
 }
