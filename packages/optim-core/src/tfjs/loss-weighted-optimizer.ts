@@ -6,6 +6,7 @@ import { createScalarizer } from '../scalarizers/scalarizer-registry';
 import { applyFinalGradients, holes, trainableVariables } from './apply-final';
 import { validateClip } from './clip';
 import type { ClipOption } from './clip';
+import { innerOptimizerOf } from './inner-optimizer';
 import { restoreInner, setInnerLearningRate, snapshotInner } from './inner-state';
 import type { NamedTensor } from './inner-state';
 import { checkLosses, readLosses } from './jacobian';
@@ -99,9 +100,7 @@ export class LossWeightedOptimizer {
   private counters: MethodStepCounters = { applied: 0, skipped: 0, lastEpoch: null, updatesThisEpoch: 0 };
 
   constructor(options: LossWeightedOptimizerOptions) {
-    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object', options);
-    if (!(options.inner instanceof tf.Optimizer)) throw new InvalidOptionError('inner', 'a tf.Optimizer (AdamW, tf.train.adam(), ...)', typeof options.inner);
-    this.inner = options.inner;
+    this.inner = innerOptimizerOf(options);
     this.method = resolveScalarizer(options.method);
     this.variableList = options.variables === undefined ? null : [...options.variables];
     this.clip = validateClip(options.clip);

@@ -7,6 +7,7 @@ import type { RotationState } from '../scalarizers/rotation-update';
 import { applyFinalGradients, holes, trainableVariables } from './apply-final';
 import { validateClip } from './clip';
 import type { ClipOption } from './clip';
+import { innerOptimizerOf } from './inner-optimizer';
 import { restoreInner, setInnerLearningRate, snapshotInner } from './inner-state';
 import type { NamedTensor } from './inner-state';
 import { checkLosses, disposeBlocks, readLosses } from './jacobian';
@@ -98,9 +99,7 @@ export class RotoGradOptimizer {
   private counters: MethodStepCounters = { applied: 0, skipped: 0, lastEpoch: null, updatesThisEpoch: 0 };
 
   constructor(options: RotoGradOptimizerOptions) {
-    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object', options);
-    if (!(options.inner instanceof tf.Optimizer)) throw new InvalidOptionError('inner', 'a tf.Optimizer (AdamW, tf.train.adam(), ...)', typeof options.inner);
-    this.inner = options.inner;
+    this.inner = innerOptimizerOf(options);
     this.variableList = options.variables === undefined ? null : [...options.variables];
     this.clip = validateClip(options.clip);
     this.burnIn = options.burnIn ?? ROTOGRAD_OPTIMIZER_DEFAULTS.burnIn;
