@@ -1,11 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbJacobian, arbSpecialJacobian, EQUIVARIANCE_SCALES, POWER_OF_TWO_SCALES } from '../testing/arbitraries';
-import {
-  assertDeterministicAndPure, assertFiniteStructure, assertNonConflicting, assertPermutationEquivariant,
-  assertScaleEquivariant, assertWeightsBitwiseInvariant, maxRowNorm, norm,
-} from '../testing/asserts';
+import { arbJacobian, arbSpecialJacobian } from '../testing/arbitraries';
+import { assertFiniteStructure, norm } from '../testing/asserts';
 import { gramianWeighted } from './aggregator';
+import { assertProjectionProperties, expectFloat32AgreesWithFloat64 } from './gramian-properties.fixture';
 import { createMMPareto, MMPARETO_DEFAULTS } from './mmpareto';
 
 const J_BASE = [[-4, 1, 1], [6, 1, 1]];
@@ -47,17 +45,8 @@ describe('mmpareto', () => {
   });
 
   it('properties: P1, P2, P3 (1e-8), bitwise 2^k, P4, P8', () => {
-    fc.assert(fc.property(arbJacobian({ K: [1, 8], n: [1, 20] }), (rows) => {
-      const K = rows.length;
-      assertFiniteStructure(agg, rows);
-      assertPermutationEquivariant(agg, rows, Array.from({ length: K }, (_, i) => K - 1 - i), { tol: 1e-8 });
-      for (const s of EQUIVARIANCE_SCALES) assertScaleEquivariant(agg, rows, s, { tol: 1e-8 });
-      for (const s of POWER_OF_TWO_SCALES) assertWeightsBitwiseInvariant(agg, rows, s);
-      // Non-conflicting: either every M_ij > 0 (so ⟨Σg, g_i⟩ > 0) or the MGDA point, both scaled by a positive factor.
-      // When d is only rounding (≈ 1e-16·Σ|w_i|‖g_i‖, e.g. conflicting D = 1 rows) the relative P4 bound is meaningless.
-      if (norm(agg.aggregate(rows).direction) > 1e-10 * maxRowNorm(rows)) assertNonConflicting(agg, rows);
-      assertDeterministicAndPure(agg, rows);
-    }), FC);
+    // Non-conflicting: either every M_ij > 0 (so ⟨Σg, g_i⟩ > 0) or the MGDA point, both scaled by a positive factor.
+    fc.assert(fc.property(arbJacobian({ K: [1, 8], n: [1, 20] }), (rows) => assertProjectionProperties(agg, rows, (K) => Array.from({ length: K }, (_, i) => K - 1 - i))), FC);
     fc.assert(fc.property(arbSpecialJacobian(), ({ rows }) => assertFiniteStructure(agg, rows)), FC);
   });
 
@@ -72,11 +61,6 @@ describe('mmpareto', () => {
   });
 
   it('float32 rows (the tfjs path) agree with float64 rows to 1e-5 relative', () => {
-    const rows = [[-0.4, 0.1, 0.3], [0.6, 0.1, 0.1], [0.05, -0.7, 0.2]];
-    const agg32 = gramianWeighted(createMMPareto());
-    const d64 = agg32.aggregate(rows).direction;
-    const d32 = agg32.aggregate(rows.map((r) => Float32Array.from(r))).direction;
-    const ref = Math.max(...Array.from(d64, Math.abs));
-    d64.forEach((v, d) => expect(Math.abs(d32[d]! - v)).toBeLessThanOrEqual(1e-5 * ref));
+    expectFloat32AgreesWithFloat64(gramianWeighted(createMMPareto()));
   });
 });
