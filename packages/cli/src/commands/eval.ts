@@ -1,39 +1,28 @@
 import { resolve } from 'node:path';
-import type { BackendRequest } from '@came-grad/backbones';
 import type { SplitName } from '@came-grad/datasets';
-import { numberOption, stringOption } from '../command';
+import { numberOption } from '../command';
 import type { Command } from '../command';
 import { trivialBaselines } from '../train/baselines';
 import { generateSplit, scoreGeneration } from '../train/evaluate-split';
 import { ProgressBar } from '../train/progress-bar';
-import { openTrainedRun } from '../train/trained-run';
-import type { WeightsChoice } from '../train/trained-run';
 import { oneOf } from './option-parsers';
+import { DECODING_OPTIONS, openRunOfOptions, TRAINED_RUN_OPTIONS } from './trained-run-options';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Evaluate a trained run on a split: BLEU-1..4, METEOR, ROUGE-L, CIDEr and clinical-efficacy P/R/F1',
   usage: '--run DIR [--split test] [--json]',
   options: {
-    run: { type: 'string', value: 'DIR', description: 'run directory written by `came-grad train`', required: true },
-    split: { type: 'string', value: 'SPLIT', description: 'train, val or test', default: 'test' },
-    weights: { type: 'string', value: 'WHICH', description: 'best (validation CE-F1) or last', default: 'best' },
+    ...TRAINED_RUN_OPTIONS,
     data: { type: 'string', value: 'DIR', description: 'evaluate on another dataset folder of the same kind (default: the run\'s)' },
     'batch-size': { type: 'string', value: 'B', description: 'studies per generation batch', default: '16' },
-    'beam-size': { type: 'string', value: 'K', description: 'beam width', default: '3' },
-    limit: { type: 'string', value: 'N', description: 'only the first N studies (0 = all)', default: '0' },
-    backend: { type: 'string', value: 'NAME', description: 'auto, tensorflow-gpu, tensorflow, wasm or cpu', default: 'auto' },
+    ...DECODING_OPTIONS,
     json: { type: 'boolean', description: 'print one JSON object with fields nlg, ce and baselines' },
   },
   async run(values, _positionals, io) {
     const split = oneOf<SplitName>(values, 'split', ['train', 'val', 'test']);
     const data = values.data === undefined ? undefined : resolve(String(values.data));
-    const { session, weightsFile } = await openTrainedRun(resolve(stringOption(values, 'run')), {
-      backend: oneOf<BackendRequest>(values, 'backend', ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
-      weights: oneOf<WeightsChoice>(values, 'weights', ['best', 'last']),
-      ...(data === undefined ? {} : { dataDir: data }),
-      onNotice: (line) => io.stderr(`${line}\n`),
-    });
+    const { session, weightsFile } = await openRunOfOptions(values, io, data);
     try {
       const limit = numberOption(values, 'limit', { integer: true, min: 0 }) as number;
       let bar: ProgressBar | undefined;
