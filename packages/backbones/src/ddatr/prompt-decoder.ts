@@ -1,25 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ForwardScope } from '../params/forward-scope';
 import type { ParameterStore } from '../params/parameter-store';
-import { PromptDecoder as PromptMRGDecoder } from '../promptmrg/prompt-decoder';
+import { PromptDecoder as PromptMRGDecoder, type PromptDecoderOptions as PromptMRGDecoderOptions } from '../promptmrg/prompt-decoder';
 import { STATES } from '../promptmrg/cls-prompt-branch';
 
 /** The four diagnostic states of a prompt token, in the order of `labels14x4`: blank, positive, negative, uncertain. */
 export const PROMPT_STATES = STATES;
 
-/** Sizes of a {@link PromptDecoder}. */
-export interface PromptDecoderOptions {
-  /** LM output classes (words + the shared BOS/EOS/PAD id 0). */
-  readonly vocabSize: number;
+/** Sizes of a {@link PromptDecoder}: PromptMRG's, with the prompt count required (DDaTR's classes). */
+export interface PromptDecoderOptions extends Omit<PromptMRGDecoderOptions, 'prompts' | 'maskPadding' | 'layerNames'> {
   /** Prompt tokens per report (one per observation). */
   readonly prompts: number;
-  /** Width of the visual memory before projection. */
-  readonly memoryDim: number;
-  readonly d: number;
-  readonly heads: number;
-  readonly dFF: number;
-  readonly layers: number;
-  readonly dropout: number;
 }
 
 /**
