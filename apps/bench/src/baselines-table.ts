@@ -1,3 +1,5 @@
+import type { PairedBootstrap } from './statistics';
+import { bootstrapCeF1OfLabels } from './summary';
 import type { ExperimentSummary, SummaryRow } from './summary';
 import { mdRow, points, signed } from './table-cells';
 
@@ -19,6 +21,19 @@ export interface BaselineComparison {
    */
   readonly distinctLabelSets: number;
   readonly studies: number;
+  /**
+   * CE-F1(model) − CE-F1(most-frequent report) resampled over test studies (mean over seeds), when
+   * every record kept the baseline's labels; otherwise null.
+   */
+  readonly versusMostFrequent: PairedBootstrap | null;
+}
+
+function versusMostFrequent(row: SummaryRow): PairedBootstrap | null {
+  const pairs = row.records.map((r) => {
+    const labels = r.baselines.mostFrequentReport.labels;
+    return labels === undefined ? null : { ids: r.testLabels.ids, ref: r.testLabels.ref, predA: r.testLabels.ids.map(() => labels), predB: r.testLabels.pred };
+  });
+  return pairs.every((p) => p !== null) ? bootstrapCeF1OfLabels(pairs) : null;
 }
 
 /** One comparison per row that has finished runs. */
@@ -32,6 +47,7 @@ export function compareWithBaselines(summary: ExperimentSummary): BaselineCompar
     allNegativeF1: mean(row.records.map((r) => r.baselines.allNegative.macro.f1)),
     distinctLabelSets: Math.max(...row.records.map((r) => new Set(r.testLabels.pred).size)),
     studies: Math.max(...row.records.map((r) => r.testLabels.pred.length)),
+    versusMostFrequent: versusMostFrequent(row),
   }));
 }
 
@@ -44,16 +60,19 @@ export function baselinesMarkdown(summary: ExperimentSummary): string[] {
   const rows = compareWithBaselines(summary);
   if (rows.length === 0) return [];
   const lines = [`### ${summary.name}: against the trivial baselines (CE-F1, points)`, ''];
-  lines.push(mdRow(['backbone', 'method', 'seeds', 'CE-F1', 'most-frequent report', 'all-negative', 'Δ most-frequent', 'distinct label sets']));
-  lines.push(mdRow(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:']));
+  lines.push(mdRow(['backbone', 'method', 'seeds', 'CE-F1', 'most-frequent report', 'all-negative', 'Δ most-frequent', 'Δ 95% bootstrap CI', 'P(Δ ≤ 0)', 'distinct label sets']));
+  lines.push(mdRow(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
   for (const r of rows) {
     lines.push(mdRow([
       r.backbone, r.variant, String(r.seeds), points(r.ceF1), points(r.mostFrequentF1), points(r.allNegativeF1),
-      signed(r.ceF1 - r.mostFrequentF1), `${r.distinctLabelSets} / ${r.studies}`,
+      signed(r.ceF1 - r.mostFrequentF1),
+      r.versusMostFrequent === null ? 'n/a' : `[${signed(r.versusMostFrequent.ciLow)}, ${signed(r.versusMostFrequent.ciHigh)}]`,
+      r.versusMostFrequent === null ? 'n/a' : r.versusMostFrequent.shareNotPositive.toFixed(3),
+      `${r.distinctLabelSets} / ${r.studies}`,
     ]));
   }
   const above = rows.filter((r) => r.ceF1 > r.mostFrequentF1 && r.ceF1 > r.allNegativeF1).length;
   lines.push('', `${above} of ${rows.length} rows score above both baselines.`);
-  lines.push('', '> Most-frequent report: every test study gets the most frequent training report; all-negative: every observation predicted negative. A model whose generated reports carry one label set for every study has not started to read the image, whatever its NLG scores.');
+  lines.push('', '> Most-frequent report: every test study gets the most frequent training report; all-negative: every observation predicted negative. A model whose generated reports carry one label set for every study has not started to read the image, whatever its NLG scores. The interval resamples test studies (paired, same settings as the Δ against linear); n/a for records written before the baseline\'s labels were kept.');
   return lines;
 }

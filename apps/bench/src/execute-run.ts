@@ -77,7 +77,14 @@ export async function executeRun(run: GridRun, context: ExecuteContext): Promise
     });
     metrics = scoreGeneration(generation);
     const b = trivialBaselines(session.dataset, generation);
-    baselines = { mostFrequentReport: { macro: b.mostFrequentReport.macro, micro: b.mostFrequentReport.micro }, allNegative: b.allNegative };
+    const modeLabels = labelReports([b.mostFrequentReport.report])[0];
+    baselines = {
+      mostFrequentReport: {
+        macro: b.mostFrequentReport.macro, micro: b.mostFrequentReport.micro, report: b.mostFrequentReport.report,
+        ...(modeLabels === undefined ? {} : { labels: encodeLabels(modeLabels) }),
+      },
+      allNegative: b.allNegative,
+    };
     testLabels = {
       ids: generation.ids,
       pred: labelReports(generation.hypotheses).map(encodeLabels),

@@ -40,9 +40,17 @@ describe('tables', () => {
     const records = [withBaselines(testRecord(grid[0]!, 0.053, template), 0.053), withBaselines(testRecord(grid[1]!, 0.0721, reading), 0.053)];
     const md = experimentMarkdown(summarizeExperiment('main', grid, records));
     expect(md).toContain('### main: against the trivial baselines (CE-F1, points)');
-    expect(md).toContain('| wcl | linear | 1 | 5.30 | 5.30 | 0.00 | 0.00 | 1 / 3 |');
-    expect(md).toContain('| wcl | came-grad | 1 | 7.21 | 5.30 | 0.00 | +1.91 | 3 / 3 |');
+    expect(md).toContain('| wcl | linear | 1 | 5.30 | 5.30 | 0.00 | 0.00 | n/a | n/a | 1 / 3 |');
+    expect(md).toContain('| wcl | came-grad | 1 | 7.21 | 5.30 | 0.00 | +1.91 | n/a | n/a | 3 / 3 |');
     expect(md).toContain('1 of 2 rows score above both baselines.');
+    // With the baseline's labels kept, the difference is bootstrapped over the three studies. The
+    // template run predicts what the baseline predicts, so it ties in every resample. The reading run
+    // scores (1 + 1 + 0)/14 on the full set against the baseline's 0.5/14 and is never below it in a
+    // resample: wherever the baseline is right about No Finding, so is the run.
+    const kept = records.map((r) => ({ ...r, baselines: { ...r.baselines, mostFrequentReport: { ...r.baselines.mostFrequentReport, labels: '1.............' } } }));
+    const withCi = experimentMarkdown(summarizeExperiment('main', grid, kept));
+    expect(withCi).toContain('| wcl | linear | 1 | 5.30 | 5.30 | 0.00 | 0.00 | [0.00, 0.00] | 1.000 | 1 / 3 |');
+    expect(withCi).toMatch(/\| wcl \| came-grad \| 1 \| 7\.21 \| 5\.30 \| 0\.00 \| \+1\.91 \| \[0\.00, \+\d+\.\d\d\] \| 0\.\d{3} \| 3 \/ 3 \|/);
     // Only the main table carries the section.
     expect(experimentMarkdown(summarizeExperiment('optimizers', grid, records))).not.toContain('trivial baselines');
   });

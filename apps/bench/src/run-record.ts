@@ -18,7 +18,14 @@ export interface RunRecord {
   readonly host: { readonly platform: string; readonly cpus: number };
   /** Test-split scores of the weights selected on validation CE-F1. */
   readonly metrics: SplitScores;
-  readonly baselines: Omit<TrivialBaselines, 'mostFrequentReport'> & { readonly mostFrequentReport: CeScores };
+  readonly baselines: Omit<TrivialBaselines, 'mostFrequentReport'> & {
+    /**
+     * `labels`: the most frequent report's CheXpert labels ({@link encodeLabels}), which every test
+     * study gets; with them the table bootstraps the model against this baseline. Absent in records
+     * written before they were kept.
+     */
+    readonly mostFrequentReport: CeScores & { readonly report?: string; readonly labels?: string };
+  };
   /** Per-study CheXpert labels of the test split, for the paired bootstrap (see {@link encodeLabels}). */
   readonly testLabels: { readonly ids: readonly string[]; readonly pred: readonly string[]; readonly ref: readonly string[] };
   readonly train: { readonly losses: Readonly<Record<string, number>>; readonly bestValF1: number | null; readonly resumedFrom: number | null };

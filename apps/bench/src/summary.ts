@@ -120,18 +120,29 @@ function deltaRows(rows: readonly SummaryRow[]): DeltaRow[] {
  * and the result is null.
  */
 export function bootstrapCeF1(pairs: readonly (readonly [RunRecord, RunRecord])[]): PairedBootstrap | null {
+  return bootstrapCeF1OfLabels(pairs.map(([a, b]) => ({ ids: a.testLabels.ids, ref: a.testLabels.ref, predA: a.testLabels.pred, predB: b.testLabels.pred, idsB: b.testLabels.ids })));
+}
+
+/** Encoded per-study labels of two predictions of the same test studies (see {@link encodeLabels}). */
+export interface LabelPair {
+  readonly ids: readonly string[];
+  /** The studies B was scored on, when they may differ from A's (then the pair is not comparable). */
+  readonly idsB?: readonly string[];
+  readonly ref: readonly string[];
+  readonly predA: readonly string[];
+  readonly predB: readonly string[];
+}
+
+/** {@link bootstrapCeF1} on label codes: mean over the pairs of CE-F1(B) − CE-F1(A), resampling studies. */
+export function bootstrapCeF1OfLabels(pairs: readonly LabelPair[]): PairedBootstrap | null {
   const [first] = pairs;
   if (first === undefined) return null;
-  const ids = first[0].testLabels.ids.join('\u0000');
-  if (pairs.some(([a, b]) => a.testLabels.ids.join('\u0000') !== ids || b.testLabels.ids.join('\u0000') !== ids)) return null;
-  const decoded = pairs.map(([a, b]) => ({
-    ref: a.testLabels.ref.map(decodeLabels),
-    predA: a.testLabels.pred.map(decodeLabels),
-    predB: b.testLabels.pred.map(decodeLabels),
-  }));
+  const ids = first.ids.join('\u0000');
+  if (pairs.some((p) => p.ids.join('\u0000') !== ids || (p.idsB !== undefined && p.idsB.join('\u0000') !== ids))) return null;
+  const decoded = pairs.map((p) => ({ ref: p.ref.map(decodeLabels), predA: p.predA.map(decodeLabels), predB: p.predB.map(decodeLabels) }));
   const f1 = (pred: ReturnType<typeof decodeLabels>[], ref: ReturnType<typeof decodeLabels>[]): number => ceScores(pred, ref).macro.f1;
   return pairedBootstrap(
-    first[0].testLabels.ids.length,
+    first.ids.length,
     (indices) => {
       let sum = 0;
       for (const d of decoded) {

@@ -36,6 +36,9 @@ describe('pnpm bench end to end (r2gen tiny, 2 steps, linear vs came-grad)', () 
       expect(r.timings.trainSeconds).toBeGreaterThan(0);
       expect(r.versions['cli']).toBe('0.0.0');
       expect(r.backend).toBe('wasm');
+      // The most frequent training report and its labels, which the baselines section bootstraps against.
+      expect(r.baselines.mostFrequentReport.report?.length).toBeGreaterThan(0);
+      expect(r.baselines.mostFrequentReport.labels).toMatch(/^[10u.]{14}$/);
     }
     expect(records.find((r) => r.variant === 'came-grad')?.dynamics.branches).not.toEqual({});
     for (const file of [RESULTS_FILE, GRID_FILE, ARTEFACTS.table, ARTEFACTS.csv, ARTEFACTS.report]) expect(existsSync(join(outDir, file)), file).toBe(true);
@@ -44,6 +47,7 @@ describe('pnpm bench end to end (r2gen tiny, 2 steps, linear vs came-grad)', () 
     expect(table).toMatch(/\| r2gen \| came-grad \| 1 \| [+-]?\d/);
     expect(table).toContain('not available: backbone not-a-backbone is not registered');
     expect(table).toContain('**Single seed:**');
+    expect(table).toMatch(/\| r2gen \| linear \| 1 \| [\d.]+ \| [\d.]+ \| 0\.00 \| [+-]?[\d.]+ \| \[[+-]?[\d.]+, [+-]?[\d.]+\] \| [01]\.\d{3} \| \d+ \/ 6 \|/);
     // R2Gen is the reference row, outside the paper's average.
     expect(table).not.toContain('Average Δ CE-F1');
 
