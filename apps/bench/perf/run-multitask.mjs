@@ -11,14 +11,15 @@ const require = createRequire(`${backbones}package.json`);
 const { build } = require('esbuild');
 const outdir = `${backbones}node_modules/.cache/came-grad-bench/`;
 mkdirSync(outdir, { recursive: true });
-const outfile = `${outdir}multitask-step.mjs`;
+// The step bench and the worker of its task-parallel contender, side by side in `outdir`.
 await build({
-  entryPoints: [fileURLToPath(new URL('./multitask-step.ts', import.meta.url))],
+  entryPoints: ['./multitask-step.ts', './task-replica-worker.ts'].map((entry) => fileURLToPath(new URL(entry, import.meta.url))),
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outfile,
+  outdir,
+  outExtension: { '.js': '.mjs' },
   nodePaths: [`${backbones}node_modules`],
   logLevel: 'warning',
   plugins: [
@@ -30,5 +31,5 @@ await build({
     },
   ],
 });
-const bench = await import(pathToFileURL(outfile).href);
+const bench = await import(pathToFileURL(`${outdir}multitask-step.mjs`).href);
 await bench.main(process.argv.slice(2).filter((a) => a !== '--' && a !== '--multitask'));

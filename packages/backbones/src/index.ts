@@ -76,3 +76,5 @@ export { joinReplicaGroup, type Replica, type ReplicaSpec } from './engine/data-
 export { serveReplicaSteps } from './engine/data-parallel/serve.js';
 export { ADAM_DEFAULTS, type AdamHyper } from './engine/data-parallel/shared-adam.js';
 export { installCpuKernelPack, CPU_REPLACED_KERNELS } from './engine/cpu-kernel-pack.js';
+export { startTaskReplica, type TaskReplica, type TaskReplicaOptions } from './engine/task-parallel/task-replica.js';
+export { serveTaskReplica } from './engine/task-parallel/serve-task-replica.js';

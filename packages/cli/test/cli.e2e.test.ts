@@ -57,6 +57,11 @@ describe('came-grad command line', () => {
       [tinyTrainArgs(data, join(root, 'x'), ['--steps', '1', '--clip', 'value:-1']), /--clip should be none, value:V or norm:N/],
       [['eval', '--run', join(root, 'no-run')], /no run at .*run\.json is missing/],
       [['train', '--data', data], /--backbone is required/],
+      [tinyTrainArgs(data, join(root, 'x'), ['--steps', '1', '--optimizer', 'linear', '--task-parallel']), /--task-parallel: linear takes one backward pass of the weighted sum.*add --diagnostics/],
+      [
+        tinyTrainArgs(data, join(root, 'x'), ['--steps', '1', '--optimizer', 'came-grad', '--task-parallel']).map((a) => (a === 'r2gen' ? 'dcl' : a)),
+        /--task-parallel: dcl keeps state across steps/,
+      ],
     ];
     for (const [args, message] of cases) {
       const run = runBin(args);
@@ -151,6 +156,22 @@ describe('came-grad command line', () => {
     expect(b.resumedFrom).toBeGreaterThanOrEqual(1);
     expect(b.steps).toBe(4);
     expect(b.weightsDigest).toBe(a.weightsDigest);
+  });
+
+  it('--task-parallel trains to the one-thread weights bit for bit, also across a SIGKILL and --resume', async () => {
+    const steps = ['--steps', '4', '--checkpoint-every', '1', '--optimizer', 'came-grad'];
+    const straight = runBin([...tinyTrainArgs(data, join(root, 'tp-straight'), steps), '--json']);
+    expect(straight.code, straight.stderr).toBe(0);
+    const parallel = runBin([...tinyTrainArgs(data, join(root, 'tp-parallel'), [...steps, '--task-parallel']), '--json']);
+    expect(parallel.code, parallel.stderr).toBe(0);
+    expect(lastJson<TrainJson>(parallel.stdout).weightsDigest).toBe(lastJson<TrainJson>(straight.stdout).weightsDigest);
+    const killedDir = join(root, 'tp-killed');
+    const log = join(killedDir, 'log.jsonl');
+    await runBinUntilKilled(tinyTrainArgs(data, killedDir, [...steps, '--task-parallel']), () => existsSync(log) && readFileSync(log, 'utf8').split('\n').length > 2);
+    const resumed = runBin([...tinyTrainArgs(data, killedDir, [...steps, '--task-parallel']), '--resume', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(lastJson<TrainJson>(resumed.stdout).resumedFrom).toBeGreaterThanOrEqual(1);
+    expect(lastJson<TrainJson>(resumed.stdout).weightsDigest).toBe(lastJson<TrainJson>(straight.stdout).weightsDigest);
   });
 
   it('refuses a corrupt checkpoint with one clear line', () => {

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { BackboneAdapter, StepContext, TrainBatch } from '@came-grad/backbones';
-import { AGGREGATOR_IDS, SCALARIZER_IDS, createScalarizer } from '@came-grad/optim-core';
+import type { BackboneAdapter, StepContext, TaskReplica, TrainBatch } from '@came-grad/backbones';
+import { AGGREGATOR_IDS, SCALARIZER_IDS, createScalarizer, createWeighting } from '@came-grad/optim-core';
 import type { StepDiagnostics } from '@came-grad/optim-core';
 import { LossWeightedOptimizer, RotoGradOptimizer } from '@came-grad/optim-core/tfjs';
 import type { LossWeightedState, RotoGradState } from '@came-grad/optim-core/tfjs';
@@ -52,18 +52,44 @@ export interface RunOptimizer {
   dispose(): void;
 }
 
-/** Builds the run's optimizer: AdamW over the adapter's groups, driven by the chosen method. */
-export function createRunOptimizer(options: TrainOptions, adapter: BackboneAdapter): RunOptimizer {
+/**
+ * Why `--task-parallel` cannot apply to this run, or `null` when it can: it moves per-task backward
+ * passes of one forward to a second thread, so it needs an aggregator that takes them (not `linear`
+ * without `--diagnostics`, not the loss weightings or RotoGrad), parameter-level gradients, and a
+ * backbone without per-step state.
+ */
+export function taskParallelRefusal(options: TrainOptions, adapter: BackboneAdapter): string | null {
+  if (!(AGGREGATOR_IDS as readonly string[]).includes(options.optimizer)) {
+    return `--task-parallel applies to the gradient aggregators; ${options.optimizer} takes one backward pass of weighted losses. Drop --task-parallel.`;
+  }
+  if (createWeighting(options.optimizer).gramFree === true && !options.diagnostics) {
+    return `--task-parallel: ${options.optimizer} takes one backward pass of the weighted sum, so there is no second task gradient to move to another core. Drop --task-parallel or add --diagnostics.`;
+  }
+  if (options.gradientMode === 'representation') {
+    return '--task-parallel applies to --gradient-mode parameters; representation mode already takes one encoder backward pass. Drop one of them.';
+  }
+  if (adapter.commitState !== undefined) {
+    return `--task-parallel: ${adapter.name} keeps state across steps (its commitState hook) that a replica cannot mirror. Drop --task-parallel.`;
+  }
+  return null;
+}
+
+/**
+ * Builds the run's optimizer: AdamW over the adapter's groups, driven by the chosen method. With a
+ * task replica (`--task-parallel`, see {@link taskParallelRefusal}), every active task but the first
+ * is differentiated in the replica's thread.
+ */
+export function createRunOptimizer(options: TrainOptions, adapter: BackboneAdapter, replica: TaskReplica | null = null): RunOptimizer {
   const aggregates = (AGGREGATOR_IDS as readonly string[]).includes(options.optimizer);
   if (!aggregates && options.paramScope === 'shared') {
     throw new CliError(`--param-scope shared applies to the gradient aggregators; ${options.optimizer} weights the losses of one backward pass over all parameters. Drop --param-scope.`);
   }
   if (SCALARIZER_IDS.includes(options.optimizer)) return lossWeighted(options, adapter);
   if (options.optimizer === 'rotograd') return rotoGrad(options, adapter);
-  return aggregator(options, adapter);
+  return aggregator(options, adapter, replica);
 }
 
-function aggregator(options: TrainOptions, adapter: BackboneAdapter): RunOptimizer {
+function aggregator(options: TrainOptions, adapter: BackboneAdapter, replica: TaskReplica | null): RunOptimizer {
   const optimizer = createAggregatorOptimizer(options, adapter);
   const names = adapter.tasks.map((t) => t.name);
   return {
@@ -79,7 +105,10 @@ function aggregator(options: TrainOptions, adapter: BackboneAdapter): RunOptimiz
           },
           { weights: activeWeights },
         )
-        : optimizer.step(() => { const l = adapter.forward(batch, ctx, active).losses; return active.map((n) => l[n]!); }, { weights: activeWeights });
+        : optimizer.step(() => { const l = adapter.forward(batch, ctx, active).losses; return active.map((n) => l[n]!); }, {
+          weights: activeWeights,
+          ...(replica !== null && active.length > 1 ? { remote: replica.begin(batch, ctx, active.slice(1), active) } : {}),
+        });
       return outcome(result, active, Array.from(result.taskWeights), { lossWeights: null, diagnostics: result.diagnostics, info: result.info });
     },
     getWeights: () => optimizer.getWeights(),

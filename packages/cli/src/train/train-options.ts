@@ -32,6 +32,12 @@ export interface TrainOptions extends RunSpec {
    * methods that do not need them (`linear`), at the cost of K backward passes instead of one.
    */
   readonly diagnostics: boolean;
+  /**
+   * Differentiate every active task but the first in a worker thread holding a second replica of
+   * the backbone (`--task-parallel`): the per-task gradients, and so the weights, are those of the
+   * one-thread step; the other tasks' backward passes run on a second core. Absent in older run.json.
+   */
+  readonly taskParallel?: boolean;
   readonly clip: ClipOption;
   readonly checkpointEvery: number;
   /** Validate (generate, label, CE-F1) every this many steps; 0 = only at the end. */

@@ -1,6 +1,8 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { deriveSeed, disposeBatch, toTrainBatch } from '@came-grad/backbones';
-import type { StepContext, TrainBatch } from '@came-grad/backbones';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deriveSeed, disposeBatch, startTaskReplica, toTrainBatch } from '@came-grad/backbones';
+import type { StepContext, TaskReplica, TrainBatch } from '@came-grad/backbones';
 import type { BatchCursor } from '@came-grad/datasets';
 import { CliError } from '../cli-error';
 import { toPlainBatch } from './batch-glue';
@@ -8,7 +10,7 @@ import { generateSplit, scoreGeneration } from './evaluate-split';
 import { meanProbabilityOnPositives } from './validation-stats';
 import { learningRateAt } from './lr-schedule';
 import { initFromCheckpoint } from './init-from';
-import { createRunOptimizer } from './run-optimizer';
+import { createRunOptimizer, taskParallelRefusal } from './run-optimizer';
 import type { RunOptimizer } from './run-optimizer';
 import type { RunStepOutcome } from './run-optimizer';
 import {
@@ -17,6 +19,7 @@ import {
 } from './run-files';
 import { openSession } from './session';
 import type { Session } from './session';
+import type { TaskReplicaWorkerData } from './task-replica-worker';
 import { resolveTaskSelection, taskWeightsAt } from './task-selection';
 import type { StepRecord, TrainOptions, TrainSummary } from './train-options';
 
@@ -62,6 +65,7 @@ export async function train(requested: TrainOptions, resume: boolean, hooks: Tra
     assertSameRun(saved.options, options);
     tokens = saved.tokens;
   }
+  let replica: TaskReplica | null = null;
   const session = await openSession(options, {
     backend: options.backend,
     outDir: options.outDir,
@@ -70,9 +74,12 @@ export async function train(requested: TrainOptions, resume: boolean, hooks: Tra
   });
   try {
     if (options.tasks !== undefined) options = { ...options, tasks: resolveTaskSelection(session.adapter, options.tasks) };
+    const refusal = options.taskParallel === true ? taskParallelRefusal(options, session.adapter) : null;
+    if (refusal !== null) throw new CliError(refusal);
+    replica = options.taskParallel === true ? await startRunReplica(options, session) : null;
     // Built before anything is written, so a refused method (rotograd on a backbone without a
     // shared representation) leaves no run.json or log behind to be mistaken for a run.
-    const optimizer = createRunOptimizer(options, session.adapter);
+    const optimizer = createRunOptimizer(options, session.adapter, replica);
     if (!resuming && options.initFrom !== undefined) {
       // Before step 0 and before run.json: a refused source leaves no half-configured run behind.
       // On --resume the checkpoint already holds what the warm start produced (and more).
@@ -89,7 +96,29 @@ export async function train(requested: TrainOptions, resume: boolean, hooks: Tra
     }
     return await trainLoop(session, optimizer, options, resuming, hooks);
   } finally {
+    await replica?.close();
     session.dispose();
+  }
+}
+
+/** The built worker of `--task-parallel`, next to this module in `dist` (or in `dist` when running from the sources). */
+function taskReplicaWorkerPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.endsWith('dist') ? join(here, 'task-replica-worker.js') : join(here, '..', '..', 'dist', 'task-replica-worker.js');
+}
+
+/** Starts the run's task replica: the same backbone, data, vocabulary and backend in a worker thread. */
+async function startRunReplica(options: TrainOptions, session: Session): Promise<TaskReplica> {
+  const user: TaskReplicaWorkerData = {
+    spec: { backbone: options.backbone, size: options.size, backboneOverrides: options.backboneOverrides, dataDir: options.dataDir, dataset: options.dataset, seed: options.seed },
+    backend: session.backend.candidate,
+    tokens: [...session.dataset.tokenizer.tokens],
+    outDir: options.outDir,
+  };
+  try {
+    return await startTaskReplica({ worker: taskReplicaWorkerPath(), adapter: session.adapter, user });
+  } catch (error) {
+    throw new CliError(`--task-parallel: ${(error as Error).message}`);
   }
 }
 
@@ -186,7 +215,7 @@ async function trainLoop(session: Session, optimizer: RunOptimizer, options: Tra
     conflictRate: observed > 0 ? conflicts / observed : null,
     meanEnergyRatio: energyCount > 0 ? energySum / energyCount : null,
     bestValF1: state.bestValF1,
-    backend: session.backend.backend,
+    backend: session.backend.candidate,
     resumedFrom,
   };
 }

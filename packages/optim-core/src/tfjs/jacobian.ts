@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '../errors';
+import type { RemoteTaskGradients } from './remote-gradients';
 import { untaped } from './untaped';
 
 /**
@@ -60,13 +61,56 @@ export function taskGradients(
   lossesFn: LossesFn,
   xs: readonly tf.Variable[],
   forward: ForwardStrategy,
-  options: { readonly reweigh?: Reweigh; readonly activeOf?: ActiveTasks } = {},
+  options: { readonly reweigh?: Reweigh; readonly activeOf?: ActiveTasks; readonly remote?: RemoteTaskGradients } = {},
 ): TaskGradients {
   const activeOf = options.activeOf ?? allActive;
+  if (options.remote !== undefined) {
+    if (forward !== 'once' || options.reweigh !== undefined) {
+      throw new ShapeError('remote task gradients', "forward 'once' with combine 'gradients'", `forward '${forward}'${options.reweigh === undefined ? '' : " with combine 'backward'"}`);
+    }
+    return withRemote(onceForward(lossesFn, xs, activeOf, undefined, new Set(options.remote.tasks)), options.remote, xs);
+  }
   return forward === 'once' ? onceForward(lossesFn, xs, activeOf, options.reweigh) : perTaskForward(lossesFn, xs, activeOf);
 }
 
-function onceForward(lossesFn: LossesFn, xs: readonly tf.Variable[], activeOf: ActiveTasks, reweigh: Reweigh | undefined): TaskGradients {
+/**
+ * Fills the rows of the remote tasks. The remote side is always drained, also on a skipped step,
+ * so that it is free for the next one; gradients of inactive tasks are dropped.
+ */
+function withRemote(local: TaskGradients, remote: RemoteTaskGradients, xs: readonly tf.Variable[]): TaskGradients {
+  const received = remote.collect(xs);
+  const K = local.losses.length;
+  if (received.length !== remote.tasks.length || received.some((row) => row.length !== xs.length)) {
+    disposeBlocks(received);
+    if (local.grads !== null) disposeBlocks(local.grads);
+    throw new ShapeError('remote task gradients', `${remote.tasks.length} rows of ${xs.length} gradients`, `${received.length} rows`);
+  }
+  const grads = local.grads;
+  remote.tasks.forEach((task, r) => {
+    const row = received[r] as (tf.Tensor | undefined)[];
+    if (grads === null || task < 0 || task >= K || local.active[task] !== true) {
+      tf.dispose(row.filter((t): t is tf.Tensor => t !== undefined));
+      return;
+    }
+    row.forEach((g, v) => {
+      if (g !== undefined && !arraysEqual(g.shape, (xs[v] as tf.Variable).shape)) {
+        disposeBlocks(received);
+        disposeBlocks(grads);
+        throw new ShapeError(`remote gradient of task ${task} for "${(xs[v] as tf.Variable).name}"`, `shape [${(xs[v] as tf.Variable).shape.join(', ')}]`, `[${g.shape.join(', ')}]`);
+      }
+      (grads[v] as (tf.Tensor | undefined)[])[task] = g;
+    });
+  });
+  return local;
+}
+
+function arraysEqual(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function onceForward(
+  lossesFn: LossesFn, xs: readonly tf.Variable[], activeOf: ActiveTasks, reweigh: Reweigh | undefined, remoteTasks: ReadonlySet<number> = new Set(),
+): TaskGradients {
   // Filled inside the tape callback; a holder object keeps TypeScript's narrowing honest.
   const out: {
     losses: Float64Array; active: readonly boolean[]; finite: boolean;
@@ -81,7 +125,7 @@ function onceForward(lossesFn: LossesFn, xs: readonly tf.Variable[], activeOf: A
       out.finite = activeLossesFinite(out.losses, out.active);
       if (!out.finite) return tf.scalar(0);
       const perTask = L.map((loss, i) => {
-        if (out.active[i] !== true) return xs.map(() => undefined);
+        if (out.active[i] !== true || remoteTasks.has(i)) return xs.map(() => undefined);
         const { grads: g } = untaped(() => engine.gradients(() => loss, xs as tf.Variable[], undefined, true));
         return g.map((t) => (t === undefined || t === null ? undefined : tf.keep(t)));
       });

@@ -16,6 +16,7 @@ import { resolveMethod, resolveOptions } from './multi-task-options';
 import type { MultiTaskOptimizerOptions, ResolvedOptions } from './multi-task-options';
 import { activeIndices, complementOf, weighActiveTasks } from './weigh-active-tasks';
 import type { Decision } from './weigh-active-tasks';
+import type { RemoteTaskGradients } from './remote-gradients';
 import { representationGradients } from './representation';
 import { gramFreeWeights, isGramFree, scalarisedGradients } from './scalarised';
 import { backendIsHost, hostCombine, hostGram, hostMeasure, readBlocks } from './host-gram';
@@ -25,6 +26,12 @@ import type { RepresentationLosses } from './representation';
 export interface MultiTaskStepOptions {
   /** ω for this step (the backbone's loss weights, possibly scheduled); default: the method's `weights`, else all ones. */
   readonly weights?: readonly number[];
+  /**
+   * Gradients of some tasks computed elsewhere during this step (task parallelism). Needs per-task
+   * parameter gradients from one forward: `forward: 'once'`, `combine: 'gradients'`, a loss-function
+   * step, and a method that reads M (or `diagnostics: true`).
+   */
+  readonly remote?: RemoteTaskGradients;
 }
 
 /** Why a step was skipped without touching any variable (`no-active-task`: every ω_i was 0). */
@@ -139,7 +146,17 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     const xs = this.resolveVariables();
     const ctx: StepContext = options.weights === undefined ? { step: this.applied } : { step: this.applied, taskWeights: options.weights };
     const fast = !this.opts.diagnostics && isGramFree(this.aggregator.weighting);
-    if (typeof losses === 'function') return fast ? this.scalarisedStep(losses, xs, ctx, this.opts.paramScope) : this.parameterStep(losses, xs, ctx);
+    if (options.remote !== undefined) {
+      const o = this.opts;
+      if (fast || typeof losses !== 'function' || o.forward !== 'once' || o.combine !== 'gradients') {
+        throw new InvalidOptionError(
+          'remote',
+          "absent unless the step takes per-task parameter gradients from one forward (a loss function, forward 'once', combine 'gradients', a method that reads M or diagnostics)",
+          fast ? `the Gram-free method ${this.aggregator.weighting.id}` : typeof losses !== 'function' ? 'a representation step' : `forward '${o.forward}', combine '${o.combine}'`,
+        );
+      }
+    }
+    if (typeof losses === 'function') return fast ? this.scalarisedStep(losses, xs, ctx, this.opts.paramScope) : this.parameterStep(losses, xs, ctx, options.remote);
     if (typeof losses === 'object' && losses !== null && typeof losses.encode === 'function' && typeof losses.heads === 'function') {
       if (fast) {
         const { encode, heads } = losses;
@@ -165,7 +182,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     return this.finish(xs, sg.grads, sg.losses, { f: sg.f, omega, active, M: null, info: null }, null, scope, measured);
   }
 
-  private parameterStep(lossesFn: LossesFn, xs: readonly tf.Variable[], ctx: StepContext): MultiTaskStepResult {
+  private parameterStep(lossesFn: LossesFn, xs: readonly tf.Variable[], ctx: StepContext, remote: RemoteTaskGradients | undefined): MultiTaskStepResult {
     const shared = this.sharedMask(xs);
     const scope = this.opts.paramScope;
     const omegaOf = (K: number): Float64Array => resolveTaskWeights(K, ctx, this.aggregator.weighting.taskWeights);
@@ -183,6 +200,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     const tg = taskGradients(lossesFn, xs, this.opts.forward, {
       activeOf,
       ...(this.opts.combine === 'backward' ? { reweigh: weigh } : {}),
+      ...(remote === undefined ? {} : { remote }),
     });
     const K = tg.losses.length;
     const omega = omegaOf(K);
