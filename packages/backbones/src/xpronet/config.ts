@@ -26,9 +26,10 @@ export interface XProNetConfig extends BaseKeys {
   /** Weight ω of `cls`, the label classifier that replaces reference labels at generation (no published value). */
   readonly clsWeight: number;
   /**
-   * The classifier reads a stop-gradient copy of the pooled visual feature, so it is a separate
-   * label predictor (as the README's DenseNet-121 predictor) and does not change what the three
-   * XProNet losses train. Default true.
+   * The classifier reads a stop-gradient copy of the pooled visual feature, so it does not change
+   * what the three XProNet losses train. Default false: the classifier trains the visual extractor
+   * too, as an image-trained label predictor (the README's DenseNet-121 alternative) would; a
+   * detached linear probe stayed too close to the label prior to select any prototype (README).
    */
   readonly clsDetached: boolean;
   /** Probability at or above which a predicted label selects its prototypes at generation (0.5). */
@@ -40,7 +41,7 @@ const BASE_DEFAULTS = (({ clsHead: _h, clsWeight: _w, numLabels: _n, rmSlots: _s
 /**
  * Defaults: the §5 small configuration (64 px, d 64, 4 heads, d_ff 128, 2 + 2 layers) with
  * 14 classes × 4 prototypes of width 64 (image) + 32 (text), top-k 4, margin 0.4, α 1.5, task
- * weights lm 1, proto_img 1, proto_txt 0.1, and the detached label classifier at weight 1.
+ * weights lm 1, proto_img 1, proto_txt 0.1, and the label classifier at weight 1 (not detached).
  */
 export const XPRONET_DEFAULTS: Readonly<Omit<XProNetConfig, 'vocab'>> = Object.freeze({
   ...BASE_DEFAULTS,
@@ -53,7 +54,7 @@ export const XPRONET_DEFAULTS: Readonly<Omit<XProNetConfig, 'vocab'>> = Object.f
   margin: 0.4,
   alpha: 1.5,
   clsWeight: 1,
-  clsDetached: true,
+  clsDetached: false,
   labelThreshold: 0.5,
 });
 

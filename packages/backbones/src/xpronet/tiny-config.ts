@@ -20,7 +20,7 @@ export function xpronetTinyConfig(vocab: readonly string[], seed = 7): XProNetCo
     margin: 0.4,
     alpha: 1.5,
     clsWeight: 1,
-    clsDetached: true,
+    clsDetached: false,
     labelThreshold: 0.5,
   };
 }
