@@ -19,29 +19,69 @@ export interface DualConeProjection {
  * β ⊙ M(p+β) = 0 (came-grad.md §3, used by the CAGrad/CAME-Grad degenerate branch, UPGrad and
  * DualProj). Lawson–Hanson active set in Gram form, which is exact (finite) and keeps the passive set
  * linearly independent, so a rank-deficient M is fine. The tolerance is relative,
- * 1e-12·sqrt(max_i M_ii · pᵀMp), so the result is scale-invariant. A failed KKT certificate falls back
- * to support enumeration (K ≤ 12), then throws `SolverError`.
+ * 1e-12·sqrt(max_i M_ii · pᵀMp), so the result is scale-invariant.
+ *
+ * When the KKT certificate fails on M, the same problem is solved on the unit-diagonal (cosine)
+ * matrix DMD, D = diag(1/‖gᵢ‖), for β' = β/D: the KKT conditions are the same row by row, and a
+ * task whose gradient is many orders of magnitude smaller than the others' (a loss that has nearly
+ * vanished), whose constraint drowns in the rounding of the large rows of M, is then as well
+ * conditioned as any other. A zero row has the constraint 0 ≥ 0 and keeps βᵢ = 0. Then support
+ * enumeration (K ≤ 12) on either form, then `SolverError`.
  */
 export function projectDualCone(gram: Matrix, p: ArrayLike<number>): DualConeProjection {
   const K = gram.rows;
   const M = gram.data;
   if (p.length !== K) throw new SolverError(`projectDualCone: p should have length ${K}`, 0, p.length);
-  const b = matVec(M, K, p, new Float64Array(K));
-  let maxDiag = 0;
-  for (let i = 0; i < K; i++) maxDiag = Math.max(maxDiag, M[i * (K + 1)] as number);
+  const Mp = matVec(M, K, p, new Float64Array(K));
   let pMp = 0;
-  for (let i = 0; i < K; i++) pMp += (p[i] as number) * (b[i] as number);
-  const tol = 1e-12 * Math.sqrt(maxDiag * Math.max(0, pMp));
-  const lh = lawsonHanson(M, K, b, tol);
-  if (lh !== null && certified(M, K, b, lh.beta, tol)) return output(p, lh.beta, lh.iterations);
-  if (K <= 12) {
-    const beta = enumerate(M, K, b, tol);
-    if (beta !== null) return output(p, beta, 1 << K);
+  for (let i = 0; i < K; i++) pMp += (p[i] as number) * (Mp[i] as number);
+  const plain = plainForm(M, K, Mp, pMp);
+  let iterations = 0;
+  const forms = [plain, () => scaledForm(M, K, Mp, pMp)];
+  const resolved: NnlsForm[] = [];
+  for (const form of forms) {
+    const f = typeof form === 'function' ? form() : form;
+    resolved.push(f);
+    const lh = lawsonHanson(f.S, K, f.b, f.tol);
+    iterations += lh?.iterations ?? 0;
+    if (lh !== null && certified(f.S, K, f.b, lh.beta, f.tol)) return output(p, f.d, lh.beta, lh.iterations);
   }
-  throw new SolverError('projectDualCone (KKT certificate failed)', lh?.iterations ?? 0, Number.NaN);
+  if (K <= 12) {
+    for (const f of resolved) {
+      const beta = enumerate(f.S, K, f.b, f.tol);
+      if (beta !== null) return output(p, f.d, beta, 1 << K);
+    }
+  }
+  throw new SolverError('projectDualCone (KKT certificate failed)', iterations, Number.NaN);
 }
 
-function output(p: ArrayLike<number>, beta: Float64Array, iterations: number): DualConeProjection {
+/** min_{β'≥0} ½β'ᵀSβ' + β'ᵀb with β = d ⊙ β', and the stopping tolerance of that form. */
+interface NnlsForm {
+  readonly S: Float64Array;
+  readonly b: Float64Array;
+  readonly d: Float64Array;
+  readonly tol: number;
+}
+
+function plainForm(M: Float64Array, K: number, Mp: Float64Array, pMp: number): NnlsForm {
+  let maxDiag = 0;
+  for (let i = 0; i < K; i++) maxDiag = Math.max(maxDiag, M[i * (K + 1)] as number);
+  return { S: M, b: Mp, d: new Float64Array(K).fill(1), tol: 1e-12 * Math.sqrt(maxDiag * Math.max(0, pMp)) };
+}
+
+function scaledForm(M: Float64Array, K: number, Mp: Float64Array, pMp: number): NnlsForm {
+  const d = new Float64Array(K);
+  for (let i = 0; i < K; i++) {
+    const mii = M[i * (K + 1)] as number;
+    d[i] = mii > 0 ? 1 / Math.sqrt(mii) : 0;
+  }
+  const S = new Float64Array(K * K);
+  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) S[i * K + j] = (d[i] as number) * (M[i * K + j] as number) * (d[j] as number);
+  return { S, b: Mp.map((v, i) => (d[i] as number) * v), d, tol: 1e-12 * Math.sqrt(Math.max(0, pMp)) };
+}
+
+function output(p: ArrayLike<number>, d: Float64Array, scaledBeta: Float64Array, iterations: number): DualConeProjection {
+  const beta = scaledBeta.map((b, i) => b * (d[i] as number));
   const coefficients = new Float64Array(beta.length);
   for (let i = 0; i < beta.length; i++) coefficients[i] = (p[i] as number) + (beta[i] as number);
   return { beta, coefficients, iterations };

@@ -160,6 +160,58 @@ describe('projectDualCone', () => {
     }), { seed: SEED, numRuns: 200 });
   });
 
+  it('handles a task whose gradient is 1e-9 of the others (a vanished loss): KKT holds row by row, relative to each row', () => {
+    // Normalised M of a real xpronet step (tasks lm, proto_img, proto_txt, cls) after the prototype
+    // losses fell to ~3e-8; on M itself the solver could not certify any solution.
+    const M = { rows: 4, cols: 4, data: Float64Array.from([
+      2.616784730356585, 1.3073146680785098e-10, -0.00041645818635451567, -0.007986360876456981,
+      1.3073146680785098e-10, 3.7859674985146615e-17, -1.5425507709108643e-10, -6.632121286424546e-10,
+      -0.00041645818635451567, -1.5425507709108643e-10, 0.0028483495816847976, 0,
+      -0.007986360876456981, -6.632121286424546e-10, 0, 1.3803669200617303,
+    ]) };
+    const p = [0.25, 0.25, 0.25, 0.25];
+    const { beta, coefficients } = projectDualCone(M, p);
+    const g = mv(M, coefficients);
+    const norm = Math.sqrt(quad(M, coefficients));
+    beta.forEach((b, i) => {
+      const rowNorm = Math.sqrt(M.data[i * 5] as number);
+      expect(b).toBeGreaterThanOrEqual(0);
+      expect((g[i] as number) / (rowNorm * norm)).toBeGreaterThanOrEqual(-1e-9);
+      if (b > 0) expect(Math.abs(g[i] as number) / (rowNorm * norm)).toBeLessThanOrEqual(1e-9);
+    });
+    // The tiny task's constraint is active: its coefficient is large, its contribution to the direction is not.
+    expect(beta[1]).toBeGreaterThan(1e5);
+  });
+
+  it('certifies a solution when the rows differ in scale by up to 1e9 (KKT to 1e-9 of the largest row)', () => {
+    fc.assert(fc.property(arbJacobian({ K: [2, 6], n: [2, 6] }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 6 }), (rows, exps) => {
+      const scaled = rows.map((row, i) => Array.from(row, (v) => v * 10 ** -(exps[i] as number)));
+      const M = gramian(scaled);
+      const K = M.rows;
+      const p = new Array<number>(K).fill(1 / K);
+      const { beta, coefficients } = projectDualCone(M, p);
+      // ⟨gᵢ, x⟩ from the cosines and the contributions cⱼ‖gⱼ‖, so that the check itself does not lose
+      // the small rows to rounding.
+      const norms = Array.from({ length: K }, (_, i) => Math.sqrt(M.data[i * (K + 1)] as number));
+      const cos = (i: number, j: number): number => (norms[i] === 0 || norms[j] === 0 ? 0 : (M.data[i * K + j] as number) / ((norms[i] as number) * (norms[j] as number)));
+      const lengthOf = (parts: readonly number[]): number => {
+        let sq = 0;
+        for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) sq += (parts[i] as number) * cos(i, j) * (parts[j] as number);
+        return Math.sqrt(Math.max(sq, 0));
+      };
+      const parts = Array.from(coefficients, (c, j) => c * (norms[j] as number));
+      const scale = Math.max(...norms) * Math.max(lengthOf(parts), lengthOf(p.map((v, j) => v * (norms[j] as number))));
+      beta.forEach((b, i) => {
+        let inner = 0;
+        for (let j = 0; j < K; j++) inner += cos(i, j) * (parts[j] as number);
+        inner *= norms[i] as number;
+        expect(b).toBeGreaterThanOrEqual(0);
+        expect(inner).toBeGreaterThanOrEqual(-1e-9 * scale);
+        if (b > 0) expect(Math.abs(inner)).toBeLessThanOrEqual(1e-9 * scale);
+      });
+    }), { seed: SEED, numRuns: 300 });
+  });
+
   it('projects the mean of J_base to DualProj weights (11/18, 1/2)', () => {
     const M = gramian([[-4, 1, 1], [6, 1, 1]]);
     const { coefficients } = projectDualCone(M, [0.5, 0.5]);
