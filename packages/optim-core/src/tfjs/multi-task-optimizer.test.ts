@@ -4,7 +4,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createAggregator, createWeighting } from '../aggregators/registry';
-import { CameError, InvalidOptionError, ShapeError } from '../errors';
+import { CameError, InvalidOptionError, ShapeError, SolverError } from '../errors';
+import type { Weighting } from '../types';
 import { MultiTaskOptimizer } from './multi-task-optimizer';
 import { taskJacobian } from './tensor-aggregator';
 import { RecordingOptimizer, createTwoTaskModel, flatValues } from './two-task-model.fixture';
@@ -306,6 +307,42 @@ describe('validation', () => {
       expect(String(e)).toMatch(/length 2/);
     }
     expect(() => opt.setLearningRate(-1)).toThrow('`learningRate` should be');
+    model.dispose();
+  });
+});
+
+describe('a method whose solver fails', () => {
+  test.each([
+    ['parameters', undefined],
+    ['parameters, combine backward', 'backward'],
+    ['representation', undefined],
+  ] as const)('%s: the step is skipped as solver-failed and counted, the weights stay, the next step trains', (mode, combine) => {
+    const model = createTwoTaskModel(`solver-${mode.replace(/\W/g, '')}`, 13);
+    const mgda = createWeighting('mgda');
+    let calls = 0;
+    // A weighting whose solver cannot certify its first M (as projectDualCone once could not).
+    const flaky: Weighting = {
+      id: 'flaky', taskWeights: undefined,
+      weigh(gram, ctx) {
+        calls++;
+        if (calls === 1) throw new SolverError('flaky', 3, Number.NaN);
+        return mgda.weigh(gram, ctx);
+      },
+      toConfig: () => ({ id: 'flaky', options: {} }),
+      toString: () => 'flaky',
+    };
+    const opt = new MultiTaskOptimizer({ inner: tf.train.sgd(0.1), method: flaky, variables: model.variables, ...(combine === undefined ? {} : { combine }) });
+    const before = model.snapshot();
+    const losses = mode === 'representation' ? { encode: model.encode, heads: model.headLosses } : model.losses;
+    const first = opt.step(losses);
+    expect(first.applied).toBe(false);
+    expect(first.skipped).toBe('solver-failed');
+    expect(model.snapshot()).toEqual(before);
+    expect(opt.stepsSkipped).toBe(1);
+    const second = opt.step(losses);
+    expect(second.applied).toBe(true);
+    expect(model.snapshot()).not.toEqual(before);
+    opt.dispose();
     model.dispose();
   });
 });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AggregationInfo, Aggregator } from '../aggregators/aggregator';
 import { resolveTaskWeights } from '../aggregators/options';
 import type { StepDiagnostics } from '../diagnostics/step-diagnostics';
-import { InvalidOptionError, ShapeError } from '../errors';
+import { InvalidOptionError, ShapeError, SolverError } from '../errors';
 import type { MethodConfig, StepContext } from '../types';
 import { finalizeGradients } from './clip';
 import { combineBlocks } from './combine';
@@ -34,8 +34,11 @@ export interface MultiTaskStepOptions {
   readonly remote?: RemoteTaskGradients;
 }
 
-/** Why a step was skipped without touching any variable (`no-active-task`: every ω_i was 0). */
-export type SkipReason = 'non-finite-loss' | 'non-finite-gradient' | 'no-active-task';
+/**
+ * Why a step was skipped without touching any variable (`no-active-task`: every ω_i was 0;
+ * `solver-failed`: the method's K-space solver could not certify an answer for this step's M).
+ */
+export type SkipReason = 'non-finite-loss' | 'non-finite-gradient' | 'no-active-task' | 'solver-failed';
 
 /** What one {@link MultiTaskOptimizer.step} did, for logging. All arrays are float64 copies. */
 export interface MultiTaskStepResult {
@@ -94,6 +97,8 @@ export class MultiTaskOptimizer extends tf.Optimizer {
   private readonly variableList: readonly tf.Variable[] | null;
   private applied = 0;
   private skipped = 0;
+  /** Set within a step when the method's solver threw; the step is then skipped, not aborted. */
+  private solverFailed = false;
 
   /** Validates every option once (`InvalidOptionError` naming it). */
   constructor(options: MultiTaskOptimizerOptions) {
@@ -143,6 +148,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
    */
   step(losses: LossesFn | RepresentationLosses, options: MultiTaskStepOptions = {}): MultiTaskStepResult {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('step options', 'an object', options);
+    this.solverFailed = false;
     const xs = this.resolveVariables();
     const ctx: StepContext = options.weights === undefined ? { step: this.applied } : { step: this.applied, taskWeights: options.weights };
     const fast = !this.opts.diagnostics && isGramFree(this.aggregator.weighting);
@@ -194,8 +200,8 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       const rows = blocks.filter((_, v) => shared[v]).map((block) => active.map((i) => block[i]));
       gram = backendIsHost() ? hostGram(readBlocks(rows), active.length) : deviceGram(rows, active.length);
       if (gram.data === null) return null;
-      decided = weighActiveTasks(this.aggregator, gram.data, active, omegaOf(losses.length), ctx);
-      return decided.f;
+      decided = this.decide(gram.data, active, omegaOf(losses.length), ctx);
+      return decided?.f ?? null;
     };
     const tg = taskGradients(lossesFn, xs, this.opts.forward, {
       activeOf,
@@ -210,7 +216,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       if (tg.grads !== null) disposeBlocks(tg.grads);
       return this.skip('no-active-task', tg.losses, omega, scope, dropped);
     }
-    if (tg.combined === null && tg.grads === null) return this.skip('non-finite-gradient', tg.losses, omega, scope, dropped);
+    if (tg.combined === null && tg.grads === null) return this.skip(this.undecided(), tg.losses, omega, scope, dropped);
     let final: (tf.Tensor | undefined)[];
     if (tg.combined !== null) {
       final = tg.combined;
@@ -220,7 +226,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
         if (backendIsHost()) return this.hostFinish(xs, blocks, tg.losses, shared, activeOf, omegaOf, ctx, scope, dropped);
         weigh(tg.losses, blocks);
         const d = decided as Decision | null;
-        if (d === null) return this.skip('non-finite-gradient', tg.losses, omega, scope, dropped);
+        if (d === null) return this.skip(this.undecided(), tg.losses, omega, scope, dropped);
         final = blocks.map((block, v) => combineBlocks([block], shared[v] ? d.f : d.omega)[0]);
       } finally {
         disposeBlocks(blocks);
@@ -229,7 +235,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     const d = decided as Decision | null;
     if (d === null) {
       tf.dispose(final.filter((t): t is tf.Tensor => t !== undefined));
-      return this.skip('non-finite-gradient', tg.losses, omega, scope, dropped);
+      return this.skip(this.undecided(), tg.losses, omega, scope, dropped);
     }
     return this.finish(xs, final, tg.losses, d, gram as DeviceGram | null, scope);
   }
@@ -248,7 +254,8 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     const values = readBlocks(blocks);
     const gram = hostGram(values.filter((_, v) => shared[v]).map((block) => active.map((i) => block[i])), active.length);
     if (gram.data === null) return this.skip('non-finite-gradient', losses, omega, scope, dropped);
-    const d = weighActiveTasks(this.aggregator, gram.data, active, omega, ctx);
+    const d = this.decide(gram.data, active, omega, ctx);
+    if (d === null) return this.skip(this.undecided(), losses, omega, scope, dropped);
     const combined = hostCombine(values, xs.map((x) => x.shape), (v) => (shared[v] ? d.f : d.omega));
     return this.finish(xs, combined.grads, losses, d, gram, scope, combined);
   }
@@ -260,8 +267,9 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       input,
       xs,
       (gram, losses, active) => {
-        decided = weighActiveTasks(this.aggregator, gram.data as Float64Array, active, omegaOf(losses.length), ctx);
-        return Float64Array.from(active, (i) => (decided as Decision).f[i] as number);
+        decided = this.decide(gram.data as Float64Array, active, omegaOf(losses.length), ctx);
+        const f = (decided as Decision | null)?.f;
+        return f === undefined ? null : Float64Array.from(active, (i) => f[i] as number);
       },
       (K) => this.activeMask(omegaOf(K)),
     );
@@ -272,7 +280,7 @@ export class MultiTaskOptimizer extends tf.Optimizer {
     if (rg.active.length === 0) return this.skip('no-active-task', rg.losses, omega, 'representation', dropped);
     const d = decided as Decision | null;
     if (rg.encoderGrads === null || rg.headGrads === null || d === null) {
-      return this.skip('non-finite-gradient', rg.losses, omega, 'representation', dropped);
+      return this.skip(this.undecided(), rg.losses, omega, 'representation', dropped);
     }
     if (backendIsHost()) {
       // Heads get Σ ω_i ∂L_i/∂θ, the encoder its one combined backward (coefficient 1): one JS pass.
@@ -297,6 +305,25 @@ export class MultiTaskOptimizer extends tf.Optimizer {
       return sum;
     });
     return this.finish(xs, final, rg.losses, d, rg.gram, 'representation');
+  }
+
+  /**
+   * The method's weights for M, or `null` when its solver cannot certify an answer: one degenerate M
+   * (a task whose loss has all but vanished) skips that step instead of ending a long run.
+   */
+  private decide(M: Float64Array, active: readonly number[], omega: Float64Array, ctx: StepContext): Decision | null {
+    try {
+      return weighActiveTasks(this.aggregator, M, active, omega, ctx);
+    } catch (error) {
+      if (!(error instanceof SolverError)) throw error;
+      this.solverFailed = true;
+      return null;
+    }
+  }
+
+  /** Why a step that reached M got no decision. */
+  private undecided(): SkipReason {
+    return this.solverFailed ? 'solver-failed' : 'non-finite-gradient';
   }
 
   /** Active tasks: ω_i > 0 when `dropInactiveTasks` is on (backbones.md §6), else all of them. */
