@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamRange, ADAM_DEFAULTS } from './shared-adam.js';
 import type { AdamHyper } from './shared-adam.js';
+import { assignFlat, writeFlat } from '../flat-variables.js';
 import { barrierWait, rangeOf, viewSharedState } from './shared-state.js';
-import type { SharedTrainingState } from './shared-state.js';
 
 /** What a worker needs to join a data-parallel group (sent as `workerData`). */
 export interface ReplicaSpec {
@@ -39,9 +39,9 @@ export function joinReplicaGroup(spec: ReplicaSpec, variables: readonly tf.Varia
   }
   const hyper: AdamHyper = { ...ADAM_DEFAULTS, ...spec.adam };
   const [start, end] = rangeOf(spec.rank, spec.replicas, spec.size);
-  if (spec.rank === 0) writeVariables(variables, state.params);
+  if (spec.rank === 0) writeFlat(variables, state.params);
   barrierWait(state.control, spec.replicas);
-  loadVariables(variables, state);
+  assignFlat(variables, state.params);
   let stepCount = 0;
   return {
     step(loss) {
@@ -60,29 +60,10 @@ export function joinReplicaGroup(spec: ReplicaSpec, variables: readonly tf.Varia
       barrierWait(state.control, spec.replicas);
       adamRange(state.params, state.m, state.v, state.gradSlots, start, end, stepCount, hyper);
       barrierWait(state.control, spec.replicas);
-      loadVariables(variables, state);
+      assignFlat(variables, state.params);
       let sum = 0;
       for (let r = 0; r < spec.replicas; r++) sum += state.losses[r]!;
       return sum / spec.replicas;
     },
   };
-}
-
-function writeVariables(variables: readonly tf.Variable[], params: Float32Array): void {
-  let offset = 0;
-  for (const v of variables) {
-    params.set(v.dataSync() as Float32Array, offset);
-    offset += v.size;
-  }
-}
-
-function loadVariables(variables: readonly tf.Variable[], state: SharedTrainingState): void {
-  let offset = 0;
-  for (const v of variables) {
-    // tf.tensor copies out of shared memory: a tensor never aliases memory another thread writes.
-    const next = tf.tensor(state.params.subarray(offset, offset + v.size), v.shape, 'float32');
-    v.assign(next);
-    next.dispose();
-    offset += v.size;
-  }
 }

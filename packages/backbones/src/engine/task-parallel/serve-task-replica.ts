@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { taskGradients } from '@came-grad/optim-core/tfjs';
 import { disposeBatch, toTrainBatch } from '../../batch/to-train-batch.js';
 import type { BackboneAdapter } from '../../contract.js';
+import { assignFlat } from '../flat-variables.js';
 import type { ReadyReply, TaskReplicaChannel, TaskReply, TaskRequest } from './protocol.js';
 
 /**
@@ -18,6 +19,7 @@ export function serveTaskReplica(adapter: BackboneAdapter): void {
   const control = new Int32Array(channel.control);
   const { replies } = channel;
   const parameters = adapter.parameters;
+  const allVariables = parameters.map((p) => p.variable);
   // The variables a trainer differentiates: trainable and not declared frozen.
   const frozen = new Set(adapter.frozenParameters ?? []);
   const trainable = parameters.map((p) => p.variable).filter((v) => v.trainable && !frozen.has(v));
@@ -33,7 +35,7 @@ export function serveTaskReplica(adapter: BackboneAdapter): void {
   } satisfies ReadyReply);
   const onRequest = (request: TaskRequest): void => {
     try {
-      loadWeights(parameters, params);
+      assignFlat(allVariables, params);
       const batch = toTrainBatch(request.batch);
       let result;
       try {
@@ -66,16 +68,4 @@ export function serveTaskReplica(adapter: BackboneAdapter): void {
   };
   // Requests come on the worker's own port (`worker.postMessage`); answers go out on `replies`.
   parentPort.on('message', onRequest);
-}
-
-function loadWeights(parameters: BackboneAdapter['parameters'], params: Float32Array): void {
-  let offset = 0;
-  for (const p of parameters) {
-    const v = p.variable;
-    // tf.tensor copies out of shared memory: no tensor aliases memory the main thread writes.
-    const next = tf.tensor(params.subarray(offset, offset + v.size), v.shape, 'float32');
-    v.assign(next);
-    next.dispose();
-    offset += v.size;
-  }
 }

@@ -2,6 +2,7 @@ import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_thread
 import * as tf from '@tensorflow/tfjs-core';
 import type { RemoteTaskGradients } from '@came-grad/optim-core/tfjs';
 import type { BackboneAdapter, StepContext, TrainBatch } from '../../contract.js';
+import { writeFlat } from '../flat-variables.js';
 import { plainOf } from './plain-of.js';
 import type { ReadyReply, TaskReplicaChannel, TaskReply, TaskRequest } from './protocol.js';
 
@@ -74,7 +75,8 @@ export async function startTaskReplica(options: TaskReplicaOptions): Promise<Tas
     throw new Error(`The task replica's \`${adapter.name}\` differs from this thread's: ${mismatch}`);
   }
   const timeoutMs = options.timeoutMs ?? 600_000;
-  const trainable = parameters.map((p) => p.variable.trainable);
+  const variables = parameters.map((p) => p.variable);
+  const column = new Map(variables.map((v, i) => [v, i]));
   let sequence = 0;
   let pending: number | null = null;
 
@@ -101,11 +103,7 @@ export async function startTaskReplica(options: TaskReplicaOptions): Promise<Tas
         if (i < 0) throw new Error(`Remote task \`${name}\` is not among the step's tasks (${stepTasks.join(', ')}).`);
         return i;
       });
-      let offset = 0;
-      for (const p of parameters) {
-        params.set(p.variable.dataSync() as Float32Array, offset);
-        offset += p.variable.size;
-      }
+      writeFlat(variables, params);
       sequence += 1;
       const mine = sequence;
       pending = mine;
@@ -117,12 +115,11 @@ export async function startTaskReplica(options: TaskReplicaOptions): Promise<Tas
           const reply = wait(mine);
           pending = null;
           if (reply.type === 'error') throw new Error(`The task replica failed at step ${ctx.step}: ${reply.message}`);
-          const column = new Map(parameters.map((p, i) => [p.variable, i]));
           return reply.gradients.map((row) => xs.map((x) => {
             const i = column.get(x);
             if (i === undefined) throw new Error(`Variable "${x.name}" is not a parameter of \`${adapter.name}\`.`);
             const g = row[i];
-            return g === null || g === undefined || trainable[i] !== true ? undefined : tf.tensor(g, x.shape, 'float32');
+            return g === null || g === undefined ? undefined : tf.tensor(g, x.shape, 'float32');
           }));
         },
       };
