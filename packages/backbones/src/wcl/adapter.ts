@@ -11,7 +11,7 @@ import { deriveSeed } from '../random/seed';
 import { WCL_DEFAULTS, effectiveTemperature, resolveWclConfig, type WclConfig } from './config';
 import { generateWclIds } from './generate';
 import { wclLosses } from './losses';
-import { CONTRAST_PREFIXES, LM_PREFIXES, SHARED_BODY_PREFIXES, VISUAL_PREFIXES, WclModel } from './model';
+import { CLS_PREFIXES, CONTRAST_PREFIXES, LM_PREFIXES, SHARED_BODY_PREFIXES, VISUAL_PREFIXES, WclModel } from './model';
 import { ReportClusters } from './report-clusters';
 
 export { WCL_DEFAULTS, type WclConfig };
@@ -28,14 +28,19 @@ function wclLayout(config: WclConfig, { store }: WclModel): AdapterLayout {
       { name: 'lm', kind: 'generation', weight: 1 - lambda },
       // R2Gen-family trainers count epochs from 1: `epoch > contra_epoch` there is `epoch + 1 > contraEpoch` here.
       { name: 'contrast', kind: 'alignment', weight: lambda, weightAt: (_step: number, epoch: number) => (epoch + 1 > gate ? lambda : 0) },
+      ...(config.clsHead ? [{ name: 'cls', kind: 'classification' as const, weight: config.clsWeight }] : []),
     ],
     sharedParameters: [...visual, ...store.select(SHARED_BODY_PREFIXES)],
-    taskParameters: { lm: store.select(LM_PREFIXES), contrast: store.select(CONTRAST_PREFIXES) },
+    taskParameters: {
+      lm: store.select(LM_PREFIXES),
+      contrast: store.select(CONTRAST_PREFIXES),
+      ...(config.clsHead ? { cls: store.select(CLS_PREFIXES) } : {}),
+    },
     paramGroups: [
       { name: 'visual', vars: visual, lr: config.lrVisual, weightDecay: config.weightDecay },
-      { name: 'encoderDecoder', vars: store.select([...SHARED_BODY_PREFIXES, ...LM_PREFIXES, ...CONTRAST_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
+      { name: 'encoderDecoder', vars: store.select([...SHARED_BODY_PREFIXES, ...LM_PREFIXES, ...CONTRAST_PREFIXES, ...CLS_PREFIXES]), lr: config.lrRest, weightDecay: config.weightDecay },
     ],
-    inputSpec: inputSpecOf(config, ['clusterId']),
+    inputSpec: inputSpecOf(config, config.clsHead ? ['clusterId', 'labels14'] : ['clusterId']),
   };
 }
 
@@ -71,8 +76,11 @@ class WclAdapter extends SplitAdapterBase<WclConfig, WclModel> {
 
   generate(batch: InferBatch, opts: GenerateOptions): GenerateResult {
     checkImages(batch.images, this.inputSpec);
-    const memory = tf.tidy(() => this.model.encode(this.model.visual.apply(batch.images, INFERENCE_SCOPE).tokens, INFERENCE_SCOPE));
-    return this.generated(() => generateWclIds(this.model, memory, opts, this.tokenizer.eos), memory);
+    const { memory, clsProbs } = tf.tidy(() => {
+      const { tokens, pooled } = this.model.visual.apply(batch.images, INFERENCE_SCOPE);
+      return { memory: this.model.encode(tokens, INFERENCE_SCOPE), clsProbs: this.config.clsHead ? tf.sigmoid(this.model.classify(pooled)) : undefined };
+    });
+    return this.generated(() => generateWclIds(this.model, memory, opts, this.tokenizer.eos), memory, clsProbs);
   }
 }
 

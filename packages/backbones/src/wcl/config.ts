@@ -1,8 +1,12 @@
 import { InvalidOptionError } from '@came-grad/optim-core';
 import { R2GEN_DEFAULTS, resolveR2GenConfig, type R2GenConfig } from '../r2gen/config';
 
-/** Complete configuration of the `wcl` adapter: R2Gen's keys (without its cls head) plus WCL's own. */
-export interface WclConfig extends Omit<R2GenConfig, 'clsHead' | 'clsWeight' | 'numLabels'> {
+/**
+ * Complete configuration of the `wcl` adapter: R2Gen's keys plus WCL's own. R2Gen's optional cls
+ * head (`clsHead`, `clsWeight`, `numLabels`) is the project's stand-in for the ImageNet-pretrained
+ * extractor that the published WCL starts from (README, "Deviations").
+ */
+export interface WclConfig extends R2GenConfig {
   /** Width of the image and text projection MLPs (WCL `contra_embed_size` 256; small config 32). */
   readonly projectionDim: number;
   /** λ = `contra_lambda`: the task weights are lm 1 − λ and contrast λ (WCL 0.2). */
@@ -29,7 +33,8 @@ export interface WclConfig extends Omit<R2GenConfig, 'clsHead' | 'clsWeight' | '
  * the released temperature (1.0), and K = 14 report clusters.
  */
 export const WCL_DEFAULTS: Readonly<Omit<WclConfig, 'vocab'>> = Object.freeze({
-  ...(({ clsHead: _h, clsWeight: _w, numLabels: _n, ...rest }) => rest)(R2GEN_DEFAULTS),
+  ...R2GEN_DEFAULTS,
+  clsHead: false,
   projectionDim: 32,
   contraLambda: 0.2,
   contraEpoch: 0,
@@ -45,7 +50,7 @@ export const WCL_DEFAULTS: Readonly<Omit<WclConfig, 'vocab'>> = Object.freeze({
 export function resolveWclConfig(partial: Partial<WclConfig> & { readonly vocab: readonly string[] }): WclConfig {
   const config: WclConfig = { ...WCL_DEFAULTS, ...partial };
   const { projectionDim, contraLambda, contraEpoch, contraTemperature, temperatureAsReleased, clusters, ...base } = config;
-  resolveR2GenConfig({ ...base, clsHead: false });
+  resolveR2GenConfig(base);
   if (!Number.isInteger(projectionDim) || projectionDim < 1) throw new InvalidOptionError('projectionDim', 'an integer ≥ 1', projectionDim);
   if (!(contraLambda >= 0 && contraLambda <= 1)) throw new InvalidOptionError('contraLambda', 'a number in [0, 1]', contraLambda);
   if (!Number.isInteger(contraEpoch) || contraEpoch < 0) throw new InvalidOptionError('contraEpoch', 'an integer ≥ 0', contraEpoch);

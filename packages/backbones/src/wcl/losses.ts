@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@came-grad/optim-core';
 import { languageModelLoss } from '../blocks/language-model-loss';
+import { multiLabelBceLoss } from '../blocks/multi-label-bce';
 import type { TrainBatch } from '../contract';
 import type { ForwardScope } from '../params/forward-scope';
 import type { WclModel } from './model';
@@ -43,12 +44,19 @@ export interface WclLossContext {
 }
 
 /**
- * The `wcl` task losses from the visual tokens `[B, N, C]`: `lm`, R2Gen's masked NLL, and
+ * The `wcl` task losses from the visual tokens `[B, N, C]`: `lm`, R2Gen's masked NLL,
  * `contrast`, {@link clusterContrastLoss} on the projected mean encoder output and mean decoder
- * states (both from the same teacher-forced pass). Only the tasks in `wanted` are computed.
+ * states (both from the same teacher-forced pass), and with `clsHead` `cls`, the multi-label BCE
+ * on the mean token. Only the tasks in `wanted` are computed.
  */
 export function wclLosses(model: WclModel, tokens: tf.Tensor3D, batch: TrainBatch, scope: ForwardScope, wanted: ReadonlySet<string>, ctx: WclLossContext): Record<string, tf.Scalar> {
   const losses: Record<string, tf.Scalar> = {};
+  if (wanted.has('cls')) {
+    const labels = batch.aux?.labels14;
+    if (labels === undefined) throw new ShapeError('batch.aux.labels14', `a [B, ${model.config.numLabels}] tensor (the cls task needs labels)`, 'undefined');
+    losses['cls'] = multiLabelBceLoss(model.classify(tf.mean(tokens, 1) as tf.Tensor2D), labels);
+  }
+  if (!wanted.has('lm') && !wanted.has('contrast')) return losses;
   const pass = model.pass(tokens, batch.reportIds, scope);
   if (wanted.has('lm')) losses['lm'] = languageModelLoss(model.logits(pass.target), batch.reportIds, batch.reportMask);
   if (wanted.has('contrast')) {

@@ -15,6 +15,8 @@ export const SHARED_BODY_PREFIXES = ['attEmbed', 'encoder', 'embed', 'rm', 'deco
 export const LM_PREFIXES = ['decoder.norm', 'logit'] as const;
 /** Prefixes reached by `contrast` only: WCL's `Projection` module. */
 export const CONTRAST_PREFIXES = ['projection'] as const;
+/** Prefixes reached by the optional `cls` task only. */
+export const CLS_PREFIXES = ['clsHead'] as const;
 
 /** One teacher-forced pass up to the decoder's last layer; `lm` reads `target` through {@link WclModel.logits}. */
 export interface WclPass {
@@ -38,6 +40,7 @@ export class WclModel {
   readonly #finalNorm: { readonly gamma: tf.Variable; readonly beta: tf.Variable };
   readonly #src: readonly [Linear, Linear];
   readonly #tgt: readonly [Linear, Linear];
+  readonly #clsHead: Linear | undefined;
 
   /** Creates every variable from `config.seed`. */
   constructor(readonly config: WclConfig, vocabSize: number) {
@@ -49,6 +52,13 @@ export class WclModel {
     const p = c.projectionDim;
     this.#src = [new Linear(this.store, 'projection.src.0', c.dModel, p), new Linear(this.store, 'projection.src.2', p, p)];
     this.#tgt = [new Linear(this.store, 'projection.tgt.0', c.dModel, p), new Linear(this.store, 'projection.tgt.2', p, p)];
+    this.#clsHead = c.clsHead ? new Linear(this.store, 'clsHead', this.visual.outDim, c.numLabels) : undefined;
+  }
+
+  /** Multi-label logits `[B, numLabels]` from the pooled visual feature (only with `clsHead`). */
+  classify(pooled: tf.Tensor2D): tf.Tensor2D {
+    if (this.#clsHead === undefined) throw new Error('came-grad internal invariant violated: classify without a cls head');
+    return this.#clsHead.apply(pooled);
   }
 
   /** Encoder output `[B, N, d]` from visual tokens `[B, N, C]`. */

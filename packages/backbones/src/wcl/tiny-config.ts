@@ -6,9 +6,9 @@ import type { WclConfig } from './config';
  * 4/8/8, d 32, one encoder and one decoder layer) with projections 32 → 16 and 4 report clusters.
  */
 export function wclTinyConfig(vocab: readonly string[], seed = 7): WclConfig {
-  const { clsHead: _h, clsWeight: _w, numLabels: _n, ...base } = r2genTinyConfig(vocab, seed);
   return {
-    ...base,
+    ...r2genTinyConfig(vocab, seed),
+    clsHead: false,
     projectionDim: 16,
     contraLambda: 0.2,
     contraEpoch: 0,
