@@ -16,10 +16,11 @@ import { wclTinyConfig } from './tiny-config';
 const VOCAB = ['.', '<unk>', 'effusion', 'heart', 'is', 'lungs', 'no', 'normal', 'clear', 'size'];
 const tiny = wclTinyConfig(VOCAB) as unknown as BackboneConfig;
 
-/** The synthetic batch of the suite plus alternating cluster ids (two clusters per batch). */
+/** The synthetic batch of the suite (labels when the cls head asks for them) plus alternating cluster ids (two clusters per batch). */
 function withClusters(adapter: BackboneAdapter, batchSize: number, seed: number): PlainBatch {
-  const plain = syntheticBatch({ tokenizer: adapter.tokenizer, inputSpec: { ...adapter.inputSpec, aux: [], inferAux: [] } } as unknown as BackboneAdapter, batchSize, seed);
-  return { ...plain, aux: { clusterId: { data: Int32Array.from({ length: batchSize }, (_, i) => i % 2), shape: [batchSize] } } };
+  const others = adapter.inputSpec.aux.filter((name) => name !== 'clusterId');
+  const plain = syntheticBatch({ tokenizer: adapter.tokenizer, inputSpec: { ...adapter.inputSpec, aux: others, inferAux: [] } } as unknown as BackboneAdapter, batchSize, seed);
+  return { ...plain, aux: { ...plain.aux, clusterId: { data: Int32Array.from({ length: batchSize }, (_, i) => i % 2), shape: [batchSize] } } };
 }
 
 beforeAll(async () => {
@@ -27,6 +28,9 @@ beforeAll(async () => {
 });
 
 describeBackboneContract((config) => createWcl((config ?? tiny) as unknown as Parameters<typeof createWcl>[0]), { name: 'wcl', makeBatch: withClusters, steps: 1 });
+
+const withCls = { ...wclTinyConfig(VOCAB), clsHead: true } as unknown as BackboneConfig;
+describeBackboneContract((config) => createWcl((config ?? withCls) as unknown as Parameters<typeof createWcl>[0]), { name: 'wcl (clsHead)', makeBatch: withClusters, steps: 1 });
 
 describe('wcl', () => {
   it('has tasks lm 1 − λ and contrast λ, gated by the 1-based epoch, with the projections as contrast-only parameters', () => {
@@ -45,6 +49,25 @@ describe('wcl', () => {
     const always = createWcl(wclTinyConfig(VOCAB));
     expect(always.tasks[1]?.weightAt?.(0, 0)).toBe(0.2);
     always.dispose();
+  });
+
+  it('with clsHead adds task cls (weight clsWeight) whose only private parameters are the head, and returns class probabilities', () => {
+    const adapter = createWcl({ ...wclTinyConfig(VOCAB), clsHead: true, clsWeight: 0.5 });
+    try {
+      expect(adapter.tasks.map((t) => [t.name, t.weight])).toEqual([['lm', 0.8], ['contrast', 0.2], ['cls', 0.5]]);
+      const clsNames = adapter.parameters.filter((p) => adapter.taskParameters['cls']?.includes(p.variable)).map((p) => p.name);
+      expect(clsNames).toEqual(['clsHead.weight', 'clsHead.bias']);
+      expect(adapter.inputSpec.aux).toEqual(['clusterId', 'labels14']);
+      const batch = toTrainBatch(withClusters(adapter, 2, 3));
+      const before = tf.memory().numTensors;
+      const result = adapter.generate({ images: batch.images }, { beamSize: 1, maxLen: 4 });
+      expect(result.clsProbs?.shape).toEqual([2, 14]);
+      result.clsProbs?.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      disposeBatch(batch);
+    } finally {
+      adapter.dispose();
+    }
   });
 
   it('computes the cluster-weighted contrastive loss of a hand-made case', () => {
