@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKBONE_IDS } from '@came-grad/backbones';
+import { BACKBONE_DEFAULTS, BACKBONE_IDS } from '@came-grad/backbones';
 import type { BackendRequest } from '@came-grad/backbones';
 import { generateSynthCxr } from '@came-grad/datasets';
 import { TRAIN_OPTIMIZER_IDS } from '@came-grad/cli';
@@ -114,7 +114,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
     data = dataset;
   }
 
-  const base: Omit<RunConfig, 'backbone' | 'optimizer' | 'optimizerOptions' | 'paramScope' | 'gradientMode' | 'diagnostics' | 'seed'> = {
+  const base: Omit<RunConfig, 'backbone' | 'backboneDefaults' | 'optimizer' | 'optimizerOptions' | 'paramScope' | 'gradientMode' | 'diagnostics' | 'seed'> = {
     ...profile.run,
     size,
     dataset,
@@ -125,7 +125,7 @@ export async function benchCommand(argv: readonly string[], io: BenchIo, workerP
   };
   const pick = { optimizers: 'revtaf', ablation: ['promptmrg', 'ddatr'], sensitivity: 'revtaf', cost: 'revtaf', costSteps: profile.costSteps, linearDynamics: profile.linearDynamics ?? true };
   const cells = experiments.map((name) => ({ name, cells: experimentCells(name, backbones, AGGREGATOR_IDS, pick) }));
-  const fullGrid = expandGrid(cells, base, seeds, { backbones: BACKBONE_IDS, optimizers: TRAIN_OPTIMIZER_IDS });
+  const fullGrid = expandGrid(cells, base, seeds, { backbones: BACKBONE_IDS, optimizers: TRAIN_OPTIMIZER_IDS, backboneDefaults: BACKBONE_DEFAULTS });
   const grid: GridRun[] = values.shard === undefined ? fullGrid : shardRuns(fullGrid, parseShard(values.shard));
   writeGrid(outDir, grid);
 

@@ -32,6 +32,18 @@ describe('grid', () => {
     expect(grid[0]?.id).toMatch(/^r2gen-came-grad-s0-[0-9a-f]{8}$/);
   });
 
+  it('a changed backbone default changes that backbone\'s run ids and no other', () => {
+    const experiments = [{ name: 'main', cells: experimentCells('main', ['r2gen', 'wcl'], [], pick) }];
+    const ids = (wclDefaults: object) => expandGrid(experiments, base, [0], { ...availability, backboneDefaults: { r2gen: { clsHead: true }, wcl: wclDefaults } }).map((g) => g.id);
+    const before = ids({ clsHead: false, clusters: 14 });
+    const after = ids({ clusters: 14, clsHead: true });
+    expect(ids({ clusters: 14, clsHead: false })).toEqual(before);
+    expect(after.filter((id) => id.startsWith('r2gen'))).toEqual(before.filter((id) => id.startsWith('r2gen')));
+    const wclBefore = before.filter((id) => id.startsWith('wcl'));
+    expect(wclBefore).toHaveLength(2);
+    for (const id of after.filter((i) => i.startsWith('wcl'))) expect(wclBefore).not.toContain(id);
+  });
+
   it('a profile without linear dynamics gives the main table one-backward linear runs; the dynamics experiment keeps them', () => {
     const lean = { ...pick, linearDynamics: false };
     const main = expandGrid([{ name: 'main', cells: experimentCells('main', ['r2gen'], [], lean) }], base, [0], availability);

@@ -1,6 +1,11 @@
 /** Everything that decides what a run trains; two runs with equal configs are the same run. */
 export interface RunConfig {
   readonly backbone: string;
+  /**
+   * Hash of the backbone's default configuration (null for a backbone the registry does not
+   * list), so that a run made before a default changed is trained again instead of reused.
+   */
+  readonly backboneDefaults: string | null;
   /** An optim-core aggregator id, or a comparator the cli cannot run yet (then `available` is false). */
   readonly optimizer: string;
   readonly optimizerOptions: Readonly<Record<string, unknown>>;
@@ -52,6 +57,8 @@ export interface GridCell {
 export interface Availability {
   readonly backbones: readonly string[];
   readonly optimizers: readonly string[];
+  /** Default configuration per registered backbone (`BACKBONE_DEFAULTS`). */
+  readonly backboneDefaults?: Readonly<Record<string, object>>;
 }
 
 /** Keys sorted recursively, so equal configs give equal text whatever the construction order. */
@@ -87,7 +94,7 @@ export function runId(variant: string, config: RunConfig): string {
  */
 export function expandGrid(
   experiments: readonly { name: string; cells: readonly GridCell[] }[],
-  base: Omit<RunConfig, 'backbone' | 'optimizer' | 'optimizerOptions' | 'paramScope' | 'gradientMode' | 'diagnostics' | 'seed'>,
+  base: Omit<RunConfig, 'backbone' | 'backboneDefaults' | 'optimizer' | 'optimizerOptions' | 'paramScope' | 'gradientMode' | 'diagnostics' | 'seed'>,
   seeds: readonly number[],
   availability: Availability,
 ): GridRun[] {
@@ -95,9 +102,11 @@ export function expandGrid(
   for (const experiment of experiments) {
     for (const cell of experiment.cells) {
       for (const seed of seeds) {
+        const defaults = availability.backboneDefaults?.[cell.backbone];
         const config: RunConfig = {
           ...base,
           backbone: cell.backbone,
+          backboneDefaults: defaults === undefined ? null : fnv1a(canonicalJson(defaults)),
           optimizer: cell.optimizer,
           optimizerOptions: cell.optimizerOptions ?? {},
           paramScope: cell.paramScope ?? 'all',

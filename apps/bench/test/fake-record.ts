@@ -5,7 +5,7 @@ import type { RunRecord } from '../src/run-record';
 /** A run config for table and store tests (values chosen, not measured). */
 export function testConfig(backbone: string, optimizer: string, seed: number): RunConfig {
   return {
-    backbone, optimizer, optimizerOptions: {}, paramScope: 'all', gradientMode: 'parameters',
+    backbone, backboneDefaults: null, optimizer, optimizerOptions: {}, paramScope: 'all', gradientMode: 'parameters',
     diagnostics: true, dataset: 'synth-cxr', data: 'synth-cxr:test',
     size: 'tiny', steps: 2, batchSize: 4, lr: 5e-4, seed, valStudies: 4, beamSize: 1, testStudies: 4,
   };

@@ -5,7 +5,7 @@ export type {
 } from './contract';
 export type { PlainTensor, PlainAuxInputs, PlainBatch, ToTrainBatchOptions } from './batch/plain-batch';
 export { toTrainBatch, toInferBatch, disposeBatch } from './batch/to-train-batch';
-export { BACKBONE_IDS, createBackbone, createBackboneRegistry, type BackboneRegistry } from './registry';
+export { BACKBONE_DEFAULTS, BACKBONE_IDS, createBackbone, createBackboneRegistry, type BackboneRegistry } from './registry';
 export { createR2Gen, R2GEN_DEFAULTS, R2GEN_ID, type R2GenConfig } from './r2gen/adapter';
 export { r2genTinyConfig } from './r2gen/tiny-config';
 export { createDDaTR, DDATR_DEFAULTS, DDATR_ID, type DDaTRConfig } from './ddatr/adapter';

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKBONE_IDS, createBackbone, createBackboneRegistry } from './registry';
+import { BACKBONE_DEFAULTS, BACKBONE_IDS, createBackbone, createBackboneRegistry } from './registry';
 import { r2genTinyConfig } from './r2gen/tiny-config';
 import { describeBackboneContract, studiesOf } from './testing/contract-suite';
 import { syntheticBatch } from './testing/synthetic-batch';
@@ -28,6 +28,18 @@ describe('registry', () => {
     expect(again.getConfig()).toEqual(adapter.getConfig());
     adapter.dispose();
     again.dispose();
+  });
+
+  it('lists the defaults each factory fills in, for every built-in id', () => {
+    expect(Object.keys(BACKBONE_DEFAULTS)).toEqual([...BACKBONE_IDS]);
+    for (const id of BACKBONE_IDS) {
+      const adapter = createBackbone(id, { vocab: VOCAB });
+      try {
+        expect({ ...adapter.getConfig(), vocab: undefined }, id).toEqual({ ...BACKBONE_DEFAULTS[id], vocab: undefined });
+      } finally {
+        adapter.dispose();
+      }
+    }
   });
 
   it('names the known ids for an unknown id, and keeps extra registries apart', () => {

@@ -1,14 +1,14 @@
 import { InvalidOptionError, UnknownIdError } from '@came-grad/optim-core';
 import type { BackboneAdapter, BackboneConfig, BackboneFactory } from './contract';
-import { createR2Gen, type R2GenConfig } from './r2gen/adapter';
-import { createWcl, type WclConfig } from './wcl/adapter';
-import { createXProNet, type XProNetConfig } from './xpronet/adapter';
-import { createDcl, type DclConfig } from './dcl/adapter';
-import { createPromptMRG, type PromptMRGConfig } from './promptmrg/adapter';
-import { createCamanet, type CamanetConfig } from './camanet/adapter';
-import { createDDaTR, type DDaTRConfig } from './ddatr/adapter';
-import { createTgrg, type TgrgConfig } from './tgrg/adapter';
-import { createRevtaf, type RevtafConfig } from './revtaf/adapter';
+import { createR2Gen, R2GEN_DEFAULTS, type R2GenConfig } from './r2gen/adapter';
+import { createWcl, WCL_DEFAULTS, type WclConfig } from './wcl/adapter';
+import { createXProNet, XPRONET_DEFAULTS, type XProNetConfig } from './xpronet/adapter';
+import { createDcl, DCL_DEFAULTS, type DclConfig } from './dcl/adapter';
+import { createPromptMRG, PROMPTMRG_DEFAULTS, type PromptMRGConfig } from './promptmrg/adapter';
+import { createCamanet, CAMANET_DEFAULTS, type CamanetConfig } from './camanet/adapter';
+import { createDDaTR, DDATR_DEFAULTS, type DDaTRConfig } from './ddatr/adapter';
+import { createTgrg, TGRG_DEFAULTS, type TgrgConfig } from './tgrg/adapter';
+import { createRevtaf, REVTAF_DEFAULTS, type RevtafConfig } from './revtaf/adapter';
 
 // One line per backbone, R2Gen first and then the paper's order. Configurations are validated by each factory.
 const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
@@ -21,6 +21,22 @@ const BUILT_IN: Readonly<Record<string, BackboneFactory>> = Object.freeze({
   ddatr: (config: BackboneConfig) => createDDaTR(config as unknown as Partial<DDaTRConfig> & { vocab: readonly string[] }),
   tgrg: (config: BackboneConfig) => createTgrg(config as unknown as Partial<TgrgConfig> & { vocab: readonly string[] }),
   revtaf: (config: BackboneConfig) => createRevtaf(config as unknown as Partial<RevtafConfig> & { vocab: readonly string[] }),
+});
+
+/**
+ * The default configuration of each built-in backbone (every key but `vocab`). The bench hashes it
+ * into its run ids, so that results made before a default changed are not taken for current ones.
+ */
+export const BACKBONE_DEFAULTS: Readonly<Record<string, Readonly<object>>> = Object.freeze({
+  r2gen: R2GEN_DEFAULTS,
+  wcl: WCL_DEFAULTS,
+  xpronet: XPRONET_DEFAULTS,
+  dcl: DCL_DEFAULTS,
+  promptmrg: PROMPTMRG_DEFAULTS,
+  camanet: CAMANET_DEFAULTS,
+  ddatr: DDATR_DEFAULTS,
+  tgrg: TGRG_DEFAULTS,
+  revtaf: REVTAF_DEFAULTS,
 });
 
 /** Ids of the built-in backbones, in registry order. */
