@@ -84,7 +84,7 @@ describe('warm starts: --tasks and --init-from', () => {
     // WCL gates its contrastive task until contraEpoch; with --tasks contrast nothing is left to train.
     const out = join(root, 'wcl-gated');
     const args = tinyTrainArgs(data, out, ['--steps', '2', '--tasks', 'contrast', '--json'])
-      .map((a) => (a === 'r2gen' ? 'wcl' : a === '{"maxSeqLength":16}' ? '{"maxSeqLength":16,"contraEpoch":5}' : a));
+      .map((a) => (a === 'r2gen' ? 'wcl' : a === '{"maxSeqLength":16}' ? '{"maxSeqLength":16,"contraEpoch":5,"clsHead":false}' : a));
     const run = runBin(args);
     expect(run.code, run.stderr).toBe(0);
     expect((lastJson<{ skippedSteps: number }>(run.stdout)).skippedSteps).toBe(2);

@@ -28,13 +28,15 @@ export interface WclConfig extends R2GenConfig {
 }
 
 /**
- * Defaults: R2Gen's §5 small configuration, projection 64 → 32, λ 0.2 (lm 0.8, contrast 0.2),
- * `contraEpoch` 0 (contrast on from the first step, as WCL's script and suited to short runs),
- * the released temperature (1.0), and K = 14 report clusters.
+ * Defaults: R2Gen's §5 small configuration with its cls head on (task `cls`, weight 1: the
+ * from-scratch extractor needs a label signal to be read at all; `clsHead: false` gives the
+ * published tasks), projection 64 → 32, λ 0.2 (lm 0.8, contrast 0.2), `contraEpoch` 0 (contrast
+ * on from the first step, as WCL's script and suited to short runs), the released temperature
+ * (1.0), and K = 14 report clusters.
  */
 export const WCL_DEFAULTS: Readonly<Omit<WclConfig, 'vocab'>> = Object.freeze({
   ...R2GEN_DEFAULTS,
-  clsHead: false,
+  clsHead: true,
   projectionDim: 32,
   contraLambda: 0.2,
   contraEpoch: 0,

@@ -3,12 +3,12 @@ import type { WclConfig } from './config';
 
 /**
  * The test-scale configuration of `wcl`: R2Gen's tiny setting (32 px, two views, conv stages
- * 4/8/8, d 32, one encoder and one decoder layer) with projections 32 → 16 and 4 report clusters.
+ * 4/8/8, d 32, one encoder and one decoder layer, the cls head) with projections 32 → 16 and 4 report
+ * clusters.
  */
 export function wclTinyConfig(vocab: readonly string[], seed = 7): WclConfig {
   return {
     ...r2genTinyConfig(vocab, seed),
-    clsHead: false,
     projectionDim: 16,
     contraLambda: 0.2,
     contraEpoch: 0,

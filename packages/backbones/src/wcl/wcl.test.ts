@@ -29,12 +29,12 @@ beforeAll(async () => {
 
 describeBackboneContract((config) => createWcl((config ?? tiny) as unknown as Parameters<typeof createWcl>[0]), { name: 'wcl', makeBatch: withClusters, steps: 1 });
 
-const withCls = { ...wclTinyConfig(VOCAB), clsHead: true } as unknown as BackboneConfig;
-describeBackboneContract((config) => createWcl((config ?? withCls) as unknown as Parameters<typeof createWcl>[0]), { name: 'wcl (clsHead)', makeBatch: withClusters, steps: 1 });
+const published = { ...wclTinyConfig(VOCAB), clsHead: false } as unknown as BackboneConfig;
+describeBackboneContract((config) => createWcl((config ?? published) as unknown as Parameters<typeof createWcl>[0]), { name: 'wcl (published tasks, no cls head)', makeBatch: withClusters, steps: 1 });
 
 describe('wcl', () => {
   it('has tasks lm 1 − λ and contrast λ, gated by the 1-based epoch, with the projections as contrast-only parameters', () => {
-    const adapter = createWcl({ ...wclTinyConfig(VOCAB), contraEpoch: 2 });
+    const adapter = createWcl({ ...wclTinyConfig(VOCAB), clsHead: false, contraEpoch: 2 });
     try {
       expect(adapter.tasks.map((t) => [t.name, t.kind, t.weight])).toEqual([['lm', 'generation', 0.8], ['contrast', 'alignment', 0.2]]);
       const contrast = adapter.tasks[1];
@@ -46,13 +46,13 @@ describe('wcl', () => {
     } finally {
       adapter.dispose();
     }
-    const always = createWcl(wclTinyConfig(VOCAB));
+    const always = createWcl({ ...wclTinyConfig(VOCAB), clsHead: false });
     expect(always.tasks[1]?.weightAt?.(0, 0)).toBe(0.2);
     always.dispose();
   });
 
-  it('with clsHead adds task cls (weight clsWeight) whose only private parameters are the head, and returns class probabilities', () => {
-    const adapter = createWcl({ ...wclTinyConfig(VOCAB), clsHead: true, clsWeight: 0.5 });
+  it('with its cls head has task cls (weight clsWeight) whose only private parameters are the head, and returns class probabilities', () => {
+    const adapter = createWcl({ ...wclTinyConfig(VOCAB), clsWeight: 0.5 });
     try {
       expect(adapter.tasks.map((t) => [t.name, t.weight])).toEqual([['lm', 0.8], ['contrast', 0.2], ['cls', 0.5]]);
       const clsNames = adapter.parameters.filter((p) => adapter.taskParameters['cls']?.includes(p.variable)).map((p) => p.name);

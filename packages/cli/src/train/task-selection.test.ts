@@ -12,7 +12,7 @@ let wcl: BackboneAdapter;
 beforeAll(async () => {
   await selectBackend('cpu');
   // WCL gates its contrastive task by epoch (contraEpoch): a schedule the selection must keep.
-  wcl = createBackbone('wcl', { ...TINY, vocab: VOCAB, contraEpoch: 1 });
+  wcl = createBackbone('wcl', { ...TINY, vocab: VOCAB, contraEpoch: 1, clsHead: false });
 });
 
 afterAll(() => wcl.dispose());
