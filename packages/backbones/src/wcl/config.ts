@@ -28,8 +28,8 @@ export interface WclConfig extends R2GenConfig {
 }
 
 /**
- * Defaults: R2Gen's §5 small configuration with its cls head on (task `cls`, weight 1: the
- * from-scratch extractor needs a label signal to be read at all; `clsHead: false` gives the
+ * Defaults: R2Gen's §5 small configuration with its cls head on (task `cls`, weight 1: without a
+ * label signal the from-scratch extractor was not read within 3,000 steps; `clsHead: false` gives the
  * published tasks), projection 64 → 32, λ 0.2 (lm 0.8, contrast 0.2), `contraEpoch` 0 (contrast
  * on from the first step, as WCL's script and suited to short runs), the released temperature
  * (1.0), and K = 14 report clusters.
