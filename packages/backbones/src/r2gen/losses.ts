@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeError } from '@came-grad/optim-core';
 import { languageModelLoss } from '../blocks/language-model-loss';
-import { multiLabelBceLoss } from '../blocks/multi-label-bce';
+import { pooledClsLoss } from '../blocks/pooled-cls-loss';
 import type { TrainBatch } from '../contract';
 import type { ForwardScope } from '../params/forward-scope';
 import type { R2GenModel } from './model';
@@ -18,10 +17,6 @@ export function r2genLosses(model: R2GenModel, tokens: tf.Tensor3D, batch: Train
     const inputs = tf.slice(batch.reportIds, [0, 0], [-1, batch.reportIds.shape[1] - 1]) as tf.Tensor2D;
     losses['lm'] = languageModelLoss(model.decode(memory, inputs, scope), batch.reportIds, batch.reportMask);
   }
-  if (wanted.has('cls')) {
-    const labels = batch.aux?.labels14;
-    if (labels === undefined) throw new ShapeError('batch.aux.labels14', `a [B, ${model.config.numLabels}] tensor (the cls task needs labels)`, 'undefined');
-    losses['cls'] = multiLabelBceLoss(model.classify(tf.mean(tokens, 1) as tf.Tensor2D), labels);
-  }
+  if (wanted.has('cls')) losses['cls'] = pooledClsLoss((pooled) => model.classify(pooled), tokens, batch, model.config.numLabels);
   return losses;
 }

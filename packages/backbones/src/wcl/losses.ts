@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@came-grad/optim-core';
 import { languageModelLoss } from '../blocks/language-model-loss';
-import { multiLabelBceLoss } from '../blocks/multi-label-bce';
+import { pooledClsLoss } from '../blocks/pooled-cls-loss';
 import type { TrainBatch } from '../contract';
 import type { ForwardScope } from '../params/forward-scope';
 import type { WclModel } from './model';
@@ -51,11 +51,7 @@ export interface WclLossContext {
  */
 export function wclLosses(model: WclModel, tokens: tf.Tensor3D, batch: TrainBatch, scope: ForwardScope, wanted: ReadonlySet<string>, ctx: WclLossContext): Record<string, tf.Scalar> {
   const losses: Record<string, tf.Scalar> = {};
-  if (wanted.has('cls')) {
-    const labels = batch.aux?.labels14;
-    if (labels === undefined) throw new ShapeError('batch.aux.labels14', `a [B, ${model.config.numLabels}] tensor (the cls task needs labels)`, 'undefined');
-    losses['cls'] = multiLabelBceLoss(model.classify(tf.mean(tokens, 1) as tf.Tensor2D), labels);
-  }
+  if (wanted.has('cls')) losses['cls'] = pooledClsLoss((pooled) => model.classify(pooled), tokens, batch, model.config.numLabels);
   if (!wanted.has('lm') && !wanted.has('contrast')) return losses;
   const pass = model.pass(tokens, batch.reportIds, scope);
   if (wanted.has('lm')) losses['lm'] = languageModelLoss(model.logits(pass.target), batch.reportIds, batch.reportMask);
